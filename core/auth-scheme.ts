@@ -1,0 +1,27 @@
+import type { HttpRequest, HttpResponse } from './http-types';
+
+/** What a scheme may do on the wire while logging in or out: it shares the session's cookie jar. */
+export interface SchemeWire {
+	send(request: HttpRequest): Promise<HttpResponse>;
+	cookie(name: string, url: string): Promise<string | undefined>;
+}
+
+/**
+ * One vendor's (or one generic) authentication ritual. S is what a login yields: a token, nothing
+ * for cookie-only sessions. A scheme holds no mutable state; the session keeps S and decides when
+ * to log in again.
+ */
+export interface AuthScheme<S = unknown> {
+	/** Shown in messages, e.g. "Bonita". */
+	readonly label: string;
+	/** Requests to another origin are sent without authentication. */
+	readonly baseUrl: string;
+	/** Throws a BpmFailure of kind 'login' when the server refuses. */
+	login(wire: SchemeWire): Promise<S>;
+	authorize(request: HttpRequest, state: S): HttpRequest;
+	/** True when the response says the session is gone and a new login may fix it. */
+	isExpired(response: HttpResponse, request: HttpRequest): boolean;
+	logout?(wire: SchemeWire, state: S): Promise<void>;
+	/** Every secret that could appear on the wire: credentials and what the login yielded. */
+	secrets(state: S | undefined): string[];
+}

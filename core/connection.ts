@@ -1,0 +1,31 @@
+import type { HttpRequest } from './http-types';
+import { Session, type SessionResult } from './session';
+import { createTransport, type Transport, type TransportOptions } from './transport';
+import type { VendorDefinition } from './vendor';
+
+/** What a request node sends through: a vendor session, or a plain transport for unauthenticated calls. */
+export interface Connection {
+	readonly baseUrl?: string;
+	send(request: HttpRequest): Promise<SessionResult>;
+	secrets(): string[];
+}
+
+export function sessionConnection(session: Session): Connection {
+	return {
+		baseUrl: session.scheme.baseUrl,
+		send: (request) => session.send(request),
+		secrets: () => session.secrets(),
+	};
+}
+
+export function plainConnection(transport: Transport): Connection {
+	return {
+		send: async (request) => ({ response: await transport.send(request), attempts: 1 }),
+		secrets: () => transport.cookieValues(),
+	};
+}
+
+export function createVendorSession(vendor: VendorDefinition, data: Record<string, unknown>, options?: TransportOptions): Session {
+	return new Session(vendor.createScheme(vendor.parseConfig(data)), createTransport(options));
+}
+

@@ -1,0 +1,16 @@
+export * from './http-types';
+export * from './bpm-error';
+export * from './build-request';
+export * from './parse-body';
+export * from './redact';
+export * from './transport';
+export * from './auth-scheme';
+export * from './session';
+export * from './session-registry';
+export * from './connection';
+export * from './execute-request';
+export * from './map-concurrent';
+export * from './vendor';
+export * from './vendors';
+export { bonita, bonitaScheme, type BonitaConfig } from './schemes/bonita';
+export * from './output';

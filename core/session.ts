@@ -1,0 +1,117 @@
+import type { AuthScheme } from './auth-scheme';
+import type { HttpRequest, HttpResponse } from './http-types';
+import type { Transport } from './transport';
+
+export type SessionState = 'idle' | 'logging-in' | 'logged-in' | 'login-failed' | 'logged-out';
+
+export interface SessionResult {
+	response: HttpResponse;
+	/** HTTP exchanges for this call, logins excluded: 2 when an expiry forced a replay. */
+	attempts: number;
+}
+
+interface Login<S> {
+	generation: number;
+	state: Promise<S>;
+}
+
+/**
+ * A logged-in conversation with one server for one credential. Concurrent calls share one login
+ * (single flight); an expired session is replaced by exactly one new login, and each call that met
+ * the expiry is replayed once.
+ */
+export class Session<S = unknown> {
+	private login?: Login<S>;
+	private generation = 0;
+	private lastState?: S;
+	private readonly listeners = new Set<(state: SessionState) => void>();
+	private status: SessionState = 'idle';
+
+	constructor(
+		readonly scheme: AuthScheme<S>,
+		private readonly transport: Transport,
+	) {}
+
+	get state(): SessionState {
+		return this.status;
+	}
+
+	onStateChange(listener: (state: SessionState) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	async send(request: HttpRequest): Promise<SessionResult> {
+		if (!this.appliesTo(request.url)) return { response: await this.transport.send(request), attempts: 1 };
+		const first = await this.current();
+		const response = await this.transport.send(this.scheme.authorize(request, await first.state));
+		if (!this.scheme.isExpired(response, request)) return { response, attempts: 1 };
+		this.invalidate(first.generation);
+		const second = await this.current();
+		const replayed = await this.transport.send(this.scheme.authorize(request, await second.state));
+		return { response: replayed, attempts: 2 };
+	}
+
+	/** Logs out if logged in; the next call logs in again. Never throws: logout is best effort. */
+	async logout(): Promise<void> {
+		const login = this.login;
+		this.login = undefined;
+		this.generation++;
+		if (login && this.scheme.logout) {
+			try {
+				await this.scheme.logout(this.transport, await login.state);
+			} catch {
+				// The server may already have dropped the session; nothing more to undo.
+			}
+		}
+		await this.transport.clearCookies();
+		this.setStatus('logged-out');
+	}
+
+	/** Secrets this session knows now, for redaction. */
+	secrets(): string[] {
+		return [...this.scheme.secrets(this.lastState), ...this.transport.cookieValues()];
+	}
+
+	close(): void {
+		this.transport.close();
+	}
+
+	private appliesTo(url: string): boolean {
+		return new URL(url).origin === new URL(this.scheme.baseUrl).origin;
+	}
+
+	private current(): Login<S> {
+		if (this.login) return this.login;
+		const generation = ++this.generation;
+		this.setStatus('logging-in');
+		const state = this.scheme.login(this.transport);
+		const login: Login<S> = { generation, state };
+		this.login = login;
+		state.then(
+			(value) => {
+				this.lastState = value;
+				if (this.login === login) this.setStatus('logged-in');
+			},
+			() => {
+				// A failed login is not cached: the next call tries again with fresh credentials.
+				if (this.login === login) {
+					this.login = undefined;
+					this.setStatus('login-failed');
+				}
+			},
+		);
+		return login;
+	}
+
+	/** Only the call that met the current login's expiry drops it; later ones join the new login. */
+	private invalidate(generation: number): void {
+		if (this.login?.generation === generation) this.login = undefined;
+	}
+
+	private setStatus(status: SessionState): void {
+		if (this.status === status) return;
+		this.status = status;
+		for (const listener of this.listeners) listener(status);
+	}
+}

@@ -1,0 +1,7 @@
+import { bonita } from '../core';
+import type { NodeRedApi } from './node-red-api';
+import { registerVendorConfigNode } from './vendor-config-node';
+
+export = function (RED: NodeRedApi): void {
+	registerVendorConfigNode(RED, bonita, { username: { type: 'text' }, password: { type: 'password' } });
+};

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { createTransport, executeRequest, outputBody, outputHeaders, plainConnection, type BpmError, type Connection, type RequestInput, type SessionState } from '../core';
+import type { NodeDef, NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
+import type { VendorConfigNode } from './vendor-config-node';
+
+interface RequestConfig extends NodeDef {
+	server?: string;
+	method: string;
+	url: string;
+}
+
+/** Marks msg.headers as response headers, so a following request node does not send them back out. */
+const RESPONSE_HEADERS_MARK = 'x-bpm-connect-response';
+
+const SESSION_STATUS: Record<SessionState, NodeStatus> = {
+	idle: {},
+	'logging-in': { fill: 'yellow', shape: 'ring', text: 'bpm-request.status.logging-in' },
+	'logged-in': { fill: 'green', shape: 'dot', text: 'bpm-request.status.logged-in' },
+	'login-failed': { fill: 'red', shape: 'ring', text: 'bpm-request.status.login-failed' },
+	'logged-out': { fill: 'grey', shape: 'ring', text: 'bpm-request.status.logged-out' },
+};
+
+export = function (RED: NodeRedApi): void {
+	RED.nodes.registerType('bpm-request', function (this: RuntimeNode, config: RequestConfig) {
+		RED.nodes.createNode(this, config);
+		const server = config.server ? (RED.nodes.getNode(config.server) as VendorConfigNode | null) : null;
+		const ownTransport = server ? undefined : createTransport();
+		const connection: Connection | undefined = server ? server.connection : plainConnection(ownTransport!);
+		const errorOutputWired = (config.wires?.[1]?.length ?? 0) > 0;
+		const unsubscribe = server?.session?.onStateChange((state) => this.status(SESSION_STATUS[state]));
+		if (server && !connection) this.status({ fill: 'red', shape: 'ring', text: 'bpm-request.status.config-error' });
+
+		this.on('input', (msg, send, done) => {
+			const fail = (error: BpmError) => {
+				msg.error = { ...error, source: { id: this.id, type: this.type, name: this.name } };
+				// With the error output unwired, the failure goes to Catch nodes instead of vanishing.
+				if (errorOutputWired) {
+					send([null, msg]);
+					done();
+				} else {
+					done(new Error(error.message));
+				}
+			};
+			if (!connection) return fail({ kind: 'input', field: 'server', message: server?.configError ?? 'The server configuration is missing', attempts: 0, elapsedMs: 0 });
+			executeRequest(connection, requestInput(config, msg)).then((outcome) => {
+				if (!outcome.ok) return fail(outcome.error);
+				const response = outcome.value;
+				const headers = outputHeaders(response, connection.secrets());
+				msg.payload = outputBody(response);
+				msg.statusCode = response.status;
+				msg.headers = { ...headers, [RESPONSE_HEADERS_MARK]: headersHash(headers) };
+				msg.responseUrl = response.url;
+				delete msg.error;
+				send([msg, null]);
+				done();
+			}, done);
+		});
+
+		this.on('close', (_removed, done) => {
+			unsubscribe?.();
+			ownTransport?.close();
+			done();
+		});
+	});
+};
+
+function requestInput(config: RequestConfig, msg: NodeMessage): RequestInput {
+	const method = config.method === 'use' ? String(msg.method ?? 'GET') : config.method;
+	const hasBody = ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase()) && msg.payload !== undefined;
+	return {
+		method,
+		url: config.url || String(msg.url ?? ''),
+		headers: requestHeaders(msg.headers),
+		...(hasBody ? payloadBody(msg.payload) : {}),
+	};
+}
+
+function requestHeaders(headers: unknown): RequestInput['headers'] {
+	if (!headers || typeof headers !== 'object') return [];
+	const record = { ...(headers as Record<string, unknown>) };
+	const mark = record[RESPONSE_HEADERS_MARK];
+	delete record[RESPONSE_HEADERS_MARK];
+	if (mark !== undefined && mark === headersHash(record)) return [];
+	return Object.entries(record).map(([name, value]) => ({ name, value: String(value) }));
+}
+
+function payloadBody(payload: unknown): Pick<RequestInput, 'json' | 'raw'> {
+	if (Buffer.isBuffer(payload)) return { raw: { data: payload, contentType: 'application/octet-stream' } };
+	if (typeof payload === 'string') return { raw: { data: payload, contentType: 'text/plain; charset=utf-8' } };
+	return { json: payload };
+}
+
+function headersHash(headers: Record<string, unknown>): string {
+	return createHash('sha1').update(JSON.stringify(Object.entries(headers).sort())).digest('hex');
+}

@@ -1,0 +1,44 @@
+/**
+ * The slice of Node-RED's runtime API these nodes use. Declared here because @types/node-red
+ * describes the 1.x API; every member below exists unchanged in 4.x and 5.x.
+ */
+export interface NodeMessage {
+	_msgid?: string;
+	payload?: unknown;
+	[key: string]: unknown;
+}
+
+export interface NodeStatus {
+	fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey';
+	shape?: 'ring' | 'dot';
+	text?: string;
+}
+
+export interface RuntimeNode {
+	id: string;
+	type: string;
+	name?: string;
+	credentials: Record<string, string | undefined>;
+	on(event: 'input', handler: (msg: NodeMessage, send: (msgs: Array<NodeMessage | null>) => void, done: (error?: Error) => void) => void): void;
+	on(event: 'close', handler: (removed: boolean, done: () => void) => void): void;
+	status(status: NodeStatus): void;
+	error(error: unknown, msg?: NodeMessage): void;
+	warn(message: unknown): void;
+}
+
+export interface NodeDef {
+	id: string;
+	type: string;
+	name?: string;
+	wires?: string[][];
+	[key: string]: unknown;
+}
+
+export interface NodeRedApi {
+	nodes: {
+		createNode(node: object, config: NodeDef): void;
+		getNode(id: string): RuntimeNode | null;
+		registerType<N extends RuntimeNode, C extends NodeDef>(type: string, constructor: (this: N, config: C) => void, options?: { credentials?: Record<string, { type: 'text' | 'password' }> }): void;
+	};
+	_(key: string, substitutions?: Record<string, string>): string;
+}

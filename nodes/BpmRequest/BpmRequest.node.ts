@@ -1,0 +1,84 @@
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type JsonObject,
+} from 'n8n-workflow';
+import { executeRequest, mapConcurrent, VENDORS, type BpmError, type HttpResponse, type Outcome, type RequestInput } from '../../core';
+import { connectionFor } from './connection';
+import { properties } from './properties';
+import { toItem } from './to-item';
+
+export class BpmRequest implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'BPM Request',
+		name: 'bpmRequest',
+		icon: { light: 'file:../../icons/bpm.svg', dark: 'file:../../icons/bpm.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["method"] + " " + $parameter["url"]}}',
+		description: 'Call Bonita, IBM BAW, Simplicité, Funnelback or any REST API with managed login sessions',
+		defaults: { name: 'BPM Request' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: VENDORS.map((vendor) => ({
+			name: vendor.n8nCredential,
+			required: true,
+			displayOptions: { show: { authentication: [vendor.n8nCredential] } },
+		})),
+		properties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const authentication = this.getNodeParameter('authentication', 0) as string;
+		const concurrency = this.getNodeParameter('options.concurrency', 0, 8) as number;
+		const { connection, release } = await connectionFor(this, authentication);
+		try {
+			const outcomes = await mapConcurrent(items, concurrency, async (_item, index): Promise<Outcome<HttpResponse>> => {
+				const input = readInput(this, index);
+				return 'kind' in input ? { ok: false, error: input } : executeRequest(connection, input);
+			});
+			const out: INodeExecutionData[] = [];
+			for (const [index, outcome] of outcomes.entries()) {
+				if (outcome.ok) {
+					out.push(await toItem(this, outcome.value, connection.secrets(), index));
+				} else if (this.continueOnFail()) {
+					// json.error alone (no item.error) routes the item to the Error output with every field kept.
+					out.push({ json: { error: outcome.error as unknown as IDataObject }, pairedItem: { item: index } });
+				} else {
+					throw new NodeApiError(this.getNode(), outcome.error as unknown as JsonObject, {
+						message: outcome.error.message,
+						httpCode: outcome.error.status ? String(outcome.error.status) : undefined,
+						itemIndex: index,
+					});
+				}
+			}
+			return [out];
+		} finally {
+			release();
+		}
+	}
+}
+
+/** A parameter that cannot be read (a failing expression) fails its item only, like any other bad input. */
+function readInput(context: IExecuteFunctions, index: number): RequestInput | BpmError {
+	try {
+		const rows = (name: string) => ((context.getNodeParameter(`${name}.parameters`, index, []) as Array<{ name: string; value: string }>) ?? []);
+		const sendBody = context.getNodeParameter('sendBody', index, false) as boolean;
+		return {
+			method: context.getNodeParameter('method', index) as string,
+			url: context.getNodeParameter('url', index) as string,
+			query: context.getNodeParameter('sendQuery', index, false) ? rows('queryParameters') : [],
+			headers: context.getNodeParameter('sendHeaders', index, false) ? rows('headerParameters') : [],
+			json: sendBody ? context.getNodeParameter('jsonBody', index, '') : undefined,
+		};
+	} catch (error) {
+		return { kind: 'input', message: (error as Error).message, attempts: 0, elapsedMs: 0 };
+	}
+}
