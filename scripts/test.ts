@@ -1,0 +1,38 @@
+/**
+ * Runs every suite in one mocha run against the packed package (what users install), then prints the
+ * closing line CI reads: "N passed, N failed".
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import Mocha from 'mocha';
+
+const root = path.resolve(__dirname, '..');
+const SUITES = ['test/unit', 'test/simulators', 'test/support', 'test/e2e'];
+
+function packPackage(): string {
+	const dir = path.join(root, '.tmp', 'package');
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	const tgz = readdirSync(dir).find((file) => file.endsWith('.tgz'));
+	if (!tgz) throw new Error('npm pack produced no tarball');
+	return path.join(dir, tgz);
+}
+
+function testFiles(dir: string): string[] {
+	return readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+		.filter((file) => file.endsWith('.test.ts'))
+		.sort()
+		.map((file) => path.join(root, dir, file));
+}
+
+process.env.BPM_PACKAGE_TGZ = packPackage();
+const grep = process.argv[2];
+const mocha = new Mocha({ timeout: 20_000, reporter: 'spec', ...(grep ? { grep } : {}) });
+for (const suite of SUITES) for (const file of testFiles(suite)) mocha.addFile(file);
+const runner = mocha.run((failures) => {
+	const stats = runner.stats;
+	console.log(`\n${stats?.passes ?? 0} passed, ${failures} failed${stats?.pending ? `, ${stats.pending} skipped` : ''}`);
+	process.exitCode = failures > 0 || !stats?.tests ? 1 : 0;
+});

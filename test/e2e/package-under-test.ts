@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The tarball scripts/test.ts packed: end-to-end tests install exactly what users install. */
+export function packageTgz(): string {
+	const tgz = process.env.BPM_PACKAGE_TGZ;
+	if (!tgz) throw new Error('BPM_PACKAGE_TGZ is not set: run the suite through `npm test` (scripts/test.ts packs the package)');
+	return tgz;
+}
+
+export function readJson<T>(relative: string): T {
+	return JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', relative), 'utf8')) as T;
+}
+
+/** Marker secrets: every output and log of a run is scanned for them. */
+export const MARKER_PASSWORD = 'marker-pw-7Qz!x';
+export const SIM_USER = 'walter.bates';
