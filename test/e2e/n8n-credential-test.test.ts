@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { expect } from 'chai';
+import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
+import { createN8nHome, type N8nHome } from '../support/n8n-runner';
+import { ensureN8n } from '../support/runtimes';
+import { MARKER_PASSWORD, packageTgz, SIM_USER } from './package-under-test';
+
+/** A running n8n server with an owner account: the credential test only exists behind its REST API. */
+async function startN8nServer(home: N8nHome, runtime: { node: string; bin: string }) {
+	const child: ChildProcess = spawn(runtime.node, [runtime.bin, 'start'], { env: home.env, cwd: home.userFolder });
+	let log = '';
+	child.stdout?.on('data', (chunk) => (log += chunk));
+	child.stderr?.on('data', (chunk) => (log += chunk));
+	const base = `http://127.0.0.1:${home.env.N8N_PORT}`;
+	const deadline = Date.now() + 120_000;
+	while (!(await fetch(`${base}/healthz/readiness`).then((r) => r.ok, () => false))) {
+		if (Date.now() > deadline) throw new Error(`n8n did not become ready:\n${log.slice(-2000)}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	const owner = await fetch(`${base}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Owner-passw0rd' }),
+	});
+	const cookie = owner.headers.get('set-cookie')?.split(';')[0] ?? '';
+	const rest = async (path: string, body: unknown) => {
+		const response = await fetch(`${base}/rest${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+		return (await response.json()) as { data: any };
+	};
+	return { rest, log: () => log, stop: () => child.kill() };
+}
+
+describe('the Bonita API credential test in a running n8n', function () {
+	this.timeout(10 * 60 * 1000);
+	let simulator: BonitaSimulator;
+	let home: N8nHome;
+	let server: Awaited<ReturnType<typeof startN8nServer>>;
+
+	before(async () => {
+		simulator = await startBonitaSimulator({ users: { [SIM_USER]: MARKER_PASSWORD } });
+		const runtime = await ensureN8n();
+		home = await createN8nHome({ runtime, packageTgz: packageTgz() });
+		server = await startN8nServer(home, runtime);
+	});
+	after(async () => {
+		server?.stop();
+		await home?.remove();
+		await simulator?.close();
+	});
+
+	const test = async (password: string) => {
+		const data = { url: simulator.url, username: SIM_USER, password };
+		const created = await server.rest('/credentials', { name: `Bonita ${password}`, type: 'bonitaApi', data });
+		return (await server.rest('/credentials/test', { credentials: { id: created.data.id, name: created.data.name, type: 'bonitaApi', data } })).data;
+	};
+
+	it('logs in for real and reports success', async () => {
+		expect(await test(MARKER_PASSWORD)).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
+		expect(simulator.stats.logins).to.equal(1);
+	});
+
+	it('reports a refused password as an error', async () => {
+		const result = await test('not-the-password');
+		expect(result.status).to.equal('Error');
+		// n8n itself sends a failing test request twice; what matters is that Bonita saw the refused login.
+		expect(simulator.stats.loginFailures).to.be.greaterThan(0);
+		expect(simulator.stats.logins).to.equal(1);
+		expect(JSON.stringify(result) + server.log()).not.to.contain('not-the-password');
+	});
+});
