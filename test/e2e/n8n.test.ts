@@ -69,6 +69,41 @@ function badCredentialWorkflow(): Workflow {
 	};
 }
 
+/** Three items through one node: one succeeds, one meets a 404, one has a malformed URL. */
+function mixedItemsWorkflow(onError?: string): Workflow {
+	return {
+		id: onError ? 'bpmcMixed1' : 'bpmcMixedStop1',
+		name: `mixed items (${onError ?? 'stop workflow'})`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'c',
+				name: 'Paths',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+				parameters: { jsCode: "return ['API/bpm/process', 'API/bpm/humanTask/99999', 'http://exa mple/x'].map(path => ({ json: { path } }));" },
+			},
+			{
+				id: 'r',
+				name: 'Call',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [400, 0],
+				parameters: { authentication: 'bonitaApi', method: 'GET', url: '={{ $json.path }}', options: {} },
+				credentials: { bonitaApi: { id: 'bonitaSim', name: 'Bonita simulator' } },
+				...(onError ? { onError } : {}),
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Paths', type: 'main', index: 0 }]] },
+			Paths: { main: [[{ node: 'Call', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
 function json(run: N8nRun, node: string, output = 0): Array<Record<string, any>> {
 	return nodeOutput(run, node, output).map((item: { json: Record<string, any> }) => item.json);
 }
@@ -86,7 +121,7 @@ describe('end to end in real n8n 2.40 (Node 24)', function () {
 			{ id: 'bonitaSim', name: 'Bonita simulator', type: 'bonitaApi', data: { url: simulator.url, username: SIM_USER, password: MARKER_PASSWORD } },
 			{ id: 'bonitaBad', name: 'Bonita wrong password', type: 'bonitaApi', data: { url: simulator.url, username: SIM_USER, password: 'not-the-password' } },
 		]);
-		await home.importWorkflows([example, exampleWithExpiry(simulator), badCredentialWorkflow()]);
+		await home.importWorkflows([example, exampleWithExpiry(simulator), badCredentialWorkflow(), mixedItemsWorkflow('continueErrorOutput'), mixedItemsWorkflow()]);
 	});
 	after(async () => {
 		await home?.remove();
@@ -124,5 +159,25 @@ describe('end to end in real n8n 2.40 (Node 24)', function () {
 		expect(failed.error.message).to.equal('Bonita rejected the username or password (401)');
 		expect(simulator.stats.loginFailures).to.equal(1);
 		expect(JSON.stringify(run.raw) + run.stderr).not.to.contain('not-the-password');
+	});
+
+	it('sends every item out exactly once, paired with its input: successes on Success, failures on Error', async () => {
+		const run = await home.execute('bpmcMixed1');
+		expect(run.status, run.stderr).to.equal('success');
+		const success = nodeOutput(run, 'Call', 0);
+		const failed = nodeOutput(run, 'Call', 1);
+		expect(success.map((item: any) => item.pairedItem.item)).to.deep.equal([0]);
+		expect(failed.map((item: any) => item.pairedItem.item)).to.deep.equal([1, 2]);
+		expect(failed[0].json.error).to.include({ kind: 'http', status: 404 });
+		expect(failed[1].json.error).to.include({ kind: 'input', field: 'url' });
+		expect(failed[1].json.error.message).to.contain('not a valid URL');
+	});
+
+	it('with Stop Workflow, fails the run naming the first failed item', async () => {
+		const run = await home.execute('bpmcMixedStop1');
+		expect(run.status).to.equal('error');
+		const error = run.runData.Call?.[0]?.error ?? run.error;
+		expect(JSON.stringify(error)).to.contain('answered 404');
+		expect(error.context?.itemIndex ?? error.itemIndex).to.equal(1);
 	});
 });

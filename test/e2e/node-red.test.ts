@@ -43,6 +43,10 @@ function caseFlow(simulator: BonitaSimulator): FlowNode[] {
 		change('e2e-to-reply', [set('payload', '{"caseId": caseId, "task": task, "executed": statusCode}'), del('headers'), set('statusCode', '200')], 'e2e-out'),
 		{ id: 'e2e-in-bad', type: 'http in', z: TAB, url: '/bad', method: 'get', wires: [['e2e-bad-list']] },
 		request('e2e-bad-list', 'GET', 'API/bpm/process', 'e2e-to-reply', 'e2e-bad'),
+		{ id: 'e2e-in-malformed', type: 'http in', z: TAB, url: '/malformed', method: 'get', wires: [['e2e-malformed']] },
+		request('e2e-malformed', 'GET', 'http://exa mple/x', 'e2e-to-reply'),
+		{ id: 'e2e-status', type: 'status', z: TAB, scope: ['e2e-list'], wires: [['e2e-status-log']] },
+		{ id: 'e2e-status-log', type: 'debug', z: TAB, name: 'session status', active: true, tosidebar: false, console: true, complete: 'status.text', targetType: 'msg', wires: [] },
 		change('e2e-error', [set('payload', 'error'), del('headers'), set('statusCode', '502')], 'e2e-out'),
 		{ id: 'e2e-out', type: 'http response', z: TAB, wires: [] },
 	];
@@ -89,6 +93,16 @@ for (const [label, runtime] of [
 			expect(reply.body.executed).to.equal(204);
 			expect(simulator.stats.logins).to.equal(2);
 			expect(simulator.stats.unauthorized).to.be.greaterThan(0);
+			await until(() => /session status[\s\S]*logged-in/.test(nodeRed.logs()), 'the logged-in status');
+			expect(nodeRed.logs()).to.match(/session status[\s\S]*logging-in/);
+		});
+
+		it('sends bad input to the error output, naming the field, and keeps serving', async () => {
+			const reply = await nodeRed.request('GET', '/malformed');
+			expect(reply.status).to.equal(502);
+			expect(reply.body).to.include({ kind: 'input', field: 'url' });
+			expect(reply.body.message).to.contain('not a valid URL');
+			expect((await nodeRed.request('GET', '/malformed')).status).to.equal(502);
 		});
 
 		it('sends a refused login to the error output with a clear message and no password', async () => {
