@@ -1,38 +1,82 @@
 import { BpmFailure, type BpmError, type Outcome } from './bpm-error';
 import { buildRequest, type RequestInput } from './build-request';
+import { calculateRetryDelay, NO_RETRY, type RetryPolicy } from './calculate-retry-delay';
 import type { Connection } from './connection';
-import type { HttpRequest, HttpResponse } from './http-types';
+import { headerValue, type HttpRequest, type HttpResponse } from './http-types';
+import { parseRetryAfter } from './parse-retry-after';
 import { bodyExcerpt } from './parse-body';
 import { redactText, redactUrl } from './redact';
+import { FAIL_ON_ERRORS, isFailureStatus, type StatusPolicy } from './status-policy';
 
-/** One call, start to finish: validate, send (logging in as needed), classify. Never throws. */
-export async function executeRequest(connection: Connection, input: RequestInput): Promise<Outcome<HttpResponse>> {
+export interface CallPolicy {
+	status: StatusPolicy;
+	retry: RetryPolicy;
+}
+
+export const DEFAULT_POLICY: CallPolicy = { status: FAIL_ON_ERRORS, retry: NO_RETRY };
+
+export interface CallHooks {
+	/** Before waiting for attempt `next` of `max`: Node-RED shows it in the node status. */
+	onRetry?(next: number, max: number, delayMs: number): void;
+	sleep?(ms: number): Promise<void>;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const RETRYABLE_FAILURES = new Set(['network', 'timeout']);
+
+/** One call, start to finish: validate, send (logging in as needed), retry per policy, classify. Never throws. */
+export async function executeRequest(connection: Connection, input: RequestInput, policy: CallPolicy = DEFAULT_POLICY, hooks: CallHooks = {}): Promise<Outcome<HttpResponse>> {
 	const started = Date.now();
+	const sleep = hooks.sleep ?? sleepFor;
 	let request: HttpRequest | undefined;
-	let attempts = 0;
+	let exchanges = 0;
 	const fail = (detail: Omit<BpmError, 'attempts' | 'elapsedMs'>): Outcome<HttpResponse> => ({
 		ok: false,
-		error: redactError({ ...detail, attempts, elapsedMs: Date.now() - started }, connection.secrets()),
+		error: redactError({ ...detail, attempts: exchanges, elapsedMs: Date.now() - started }, connection.secrets()),
 	});
 	try {
 		request = buildRequest({ ...input, baseUrl: input.baseUrl ?? connection.baseUrl });
-		const result = await connection.send(request);
-		attempts = result.attempts;
-		const { response } = result;
-		if (response.status >= 400) return fail(httpFailure(request, response, attempts));
-		return { ok: true, value: response, attempts, elapsedMs: Date.now() - started };
 	} catch (error) {
-		const where = request ? { method: request.method, url: request.url } : {};
-		if (error instanceof BpmFailure) return fail({ ...where, ...error.detail });
-		return fail({ ...where, kind: 'network', message: `Unexpected failure: ${(error as Error)?.message ?? String(error)}` });
+		return fail(failureDetail(error, {}));
+	}
+	const where = { method: request.method, url: request.url };
+	for (let attempt = 1; ; attempt++) {
+		let response: HttpResponse;
+		try {
+			const result = await connection.send(request);
+			exchanges += result.attempts;
+			response = result.response;
+		} catch (error) {
+			exchanges++;
+			const detail = failureDetail(error, where);
+			const delay = RETRYABLE_FAILURES.has(detail.kind) ? calculateRetryDelay(policy.retry, { attempt, method: request.method, failedBeforeResponse: true }) : undefined;
+			if (delay === undefined) return fail(detail);
+			hooks.onRetry?.(attempt + 1, policy.retry.maxAttempts, delay);
+			await sleep(delay);
+			continue;
+		}
+		const retryAfterMs = parseRetryAfter(headerValue(response, 'retry-after'), Date.now());
+		const delay = calculateRetryDelay(policy.retry, { attempt, method: request.method, status: response.status, retryAfterMs });
+		if (delay !== undefined) {
+			hooks.onRetry?.(attempt + 1, policy.retry.maxAttempts, delay);
+			await sleep(delay);
+			continue;
+		}
+		if (isFailureStatus(response.status, policy.status)) return fail(httpFailure(request, response, exchanges));
+		return { ok: true, value: response, attempts: exchanges, elapsedMs: Date.now() - started };
 	}
 }
 
-function httpFailure(request: HttpRequest, response: HttpResponse, attempts: number): Omit<BpmError, 'attempts' | 'elapsedMs'> {
-	const replayNote = attempts > 1 ? ' (after a fresh login and one replay)' : '';
+function failureDetail(error: unknown, where: { method?: string; url?: string }): Omit<BpmError, 'attempts' | 'elapsedMs'> {
+	if (error instanceof BpmFailure) return { ...where, ...error.detail };
+	return { ...where, kind: 'network', message: `Unexpected failure: ${(error as Error)?.message ?? String(error)}` };
+}
+
+function httpFailure(request: HttpRequest, response: HttpResponse, exchanges: number): Omit<BpmError, 'attempts' | 'elapsedMs'> {
+	const note = exchanges > 1 ? ` after ${exchanges} attempts` : '';
 	return {
 		kind: 'http',
-		message: `${request.method} ${request.url} answered ${response.status} ${response.statusText}${replayNote}`.trim(),
+		message: `${request.method} ${request.url} answered ${response.status} ${response.statusText}${note}`.trim(),
 		status: response.status,
 		statusText: response.statusText,
 		body: bodyExcerpt(response.body),

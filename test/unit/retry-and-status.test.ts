@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { BpmFailure, calculateRetryDelay, isFailureStatus, NO_RETRY, parseRetryAfter, parseStatusCodes, type RetryPolicy } from '../../core';
+
+const policy: RetryPolicy = { ...NO_RETRY, maxAttempts: 5, retryOn5xx: true, retryCodes: [429], retryOnNetworkError: true, baseDelayMs: 100, maxDelayMs: 1000 };
+const top = () => 0.999999;
+
+describe('calculateRetryDelay', () => {
+	it('backs off exponentially with full jitter, capped', () => {
+		const delays = [1, 2, 3, 4].map((attempt) => calculateRetryDelay(policy, { attempt, method: 'GET', status: 503 }, top));
+		expect(delays).to.deep.equal([100, 200, 400, 800]);
+		expect(calculateRetryDelay({ ...policy, maxAttempts: 10 }, { attempt: 6, method: 'GET', status: 503 }, top)).to.equal(1000);
+		expect(calculateRetryDelay(policy, { attempt: 1, method: 'GET', status: 503 }, () => 0)).to.equal(0);
+	});
+
+	it('stops after the last attempt', () => {
+		expect(calculateRetryDelay(policy, { attempt: 5, method: 'GET', status: 503 }, top)).to.equal(undefined);
+	});
+
+	it('retries only listed statuses, 5xx when asked, and network failures when asked', () => {
+		expect(calculateRetryDelay(policy, { attempt: 1, method: 'GET', status: 404 }, top)).to.equal(undefined);
+		expect(calculateRetryDelay(policy, { attempt: 1, method: 'GET', status: 429 }, top)).to.equal(100);
+		expect(calculateRetryDelay({ ...policy, retryOn5xx: false }, { attempt: 1, method: 'GET', status: 500 }, top)).to.equal(undefined);
+		expect(calculateRetryDelay(policy, { attempt: 1, method: 'DELETE', failedBeforeResponse: true }, top)).to.equal(100);
+		expect(calculateRetryDelay({ ...policy, retryOnNetworkError: false }, { attempt: 1, method: 'GET', failedBeforeResponse: true }, top)).to.equal(undefined);
+	});
+
+	it('never repeats POST or PATCH unless the call is declared safe to repeat', () => {
+		for (const method of ['POST', 'PATCH'] as const) {
+			expect(calculateRetryDelay(policy, { attempt: 1, method, status: 503 }, top)).to.equal(undefined);
+			expect(calculateRetryDelay({ ...policy, retryUnsafeMethods: true }, { attempt: 1, method, status: 503 }, top)).to.equal(100);
+		}
+		expect(calculateRetryDelay(policy, { attempt: 1, method: 'PUT', status: 503 }, top)).to.equal(100);
+	});
+
+	it('honours Retry-After up to the cap, and gives up beyond it', () => {
+		expect(calculateRetryDelay(policy, { attempt: 1, method: 'GET', status: 429, retryAfterMs: 3000 }, top)).to.equal(3000);
+		expect(calculateRetryDelay({ ...policy, maxRetryAfterMs: 2000 }, { attempt: 1, method: 'GET', status: 429, retryAfterMs: 3000 }, top)).to.equal(undefined);
+	});
+});
+
+describe('parseRetryAfter', () => {
+	const now = Date.parse('2026-11-23T10:00:00Z');
+	it('reads seconds and the three HTTP-date forms', () => {
+		expect(parseRetryAfter('120', now)).to.equal(120_000);
+		expect(parseRetryAfter('Mon, 23 Nov 2026 10:00:30 GMT', now)).to.equal(30_000);
+		expect(parseRetryAfter('Monday, 23-Nov-26 10:00:30 GMT', now)).to.equal(30_000);
+		expect(parseRetryAfter('Mon Nov 23 10:00:30 2026', now)).to.equal(30_000);
+	});
+	it('treats a past date as now and garbage as absent', () => {
+		expect(parseRetryAfter('Mon, 23 Nov 2026 09:00:00 GMT', now)).to.equal(0);
+		expect(parseRetryAfter('soon', now)).to.equal(undefined);
+		expect(parseRetryAfter(undefined, now)).to.equal(undefined);
+	});
+});
+
+describe('status policy', () => {
+	it('fails on 4xx and 5xx as configured, except the listed codes', () => {
+		const policy = { failOn4xx: true, failOn5xx: false, exceptCodes: [404] };
+		expect([400, 404, 409, 500, 503, 200, 302].map((s) => isFailureStatus(s, policy))).to.deep.equal([true, false, true, false, false, false, false]);
+	});
+
+	it('parses code lists and refuses anything else, naming the field', () => {
+		expect(parseStatusCodes('404, 409 429;500', 'exceptCodes')).to.deep.equal([404, 409, 429, 500]);
+		expect(parseStatusCodes('', 'exceptCodes')).to.deep.equal([]);
+		for (const bad of ['40x', '4040', '99', '600', 'abc']) {
+			try {
+				parseStatusCodes(`404,${bad}`, 'retryCodes');
+				expect.fail(`accepted ${bad}`);
+			} catch (error) {
+				expect((error as BpmFailure).detail).to.include({ kind: 'input', field: 'retryCodes' });
+			}
+		}
+	});
+});
