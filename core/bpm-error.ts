@@ -2,7 +2,7 @@
  * A failed call as a plain value: what both runtimes put on their error branch.
  * It never holds a password, token or cookie: every text in it went through redaction.
  */
-export type BpmErrorKind = 'input' | 'login' | 'http' | 'network' | 'timeout';
+export type BpmErrorKind = 'input' | 'login' | 'http' | 'network' | 'timeout' | 'proxy' | 'tls';
 
 export interface BpmError {
 	kind: BpmErrorKind;

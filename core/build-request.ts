@@ -1,4 +1,4 @@
-import { HTTP_METHODS, type HttpMethod, type HttpRequest, type RequestBody } from './http-types';
+import { HTTP_METHODS, type ExchangeSettings, type HttpMethod, type HttpRequest, type RequestBody } from './http-types';
 import { inputError } from './bpm-error';
 
 /** What a user fills in, in either runtime, before validation. */
@@ -13,6 +13,7 @@ export interface RequestInput {
 	json?: unknown;
 	/** A body sent as given, when there is no JSON body. */
 	raw?: { data: string | Buffer; contentType: string };
+	settings?: Partial<ExchangeSettings>;
 }
 
 /** RFC 9110 token characters. */
@@ -33,7 +34,7 @@ export function buildRequest(input: RequestInput): HttpRequest {
 		headers[name] = value;
 	}
 	const body = input.json === undefined || input.json === '' ? rawBody(input.raw) : jsonBody(input.json);
-	return { method, url: url.toString(), headers, body };
+	return { method, url: url.toString(), headers, body, settings: input.settings };
 }
 
 function parseMethod(method: string): HttpMethod {

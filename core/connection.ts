@@ -1,6 +1,6 @@
 import type { HttpRequest } from './http-types';
 import { Session, type SessionResult } from './session';
-import { createTransport, type Transport, type TransportOptions } from './transport';
+import { createTransport, type Transport } from './transport';
 import type { VendorDefinition } from './vendor';
 
 /** What a request node sends through: a vendor session, or a plain transport for unauthenticated calls. */
@@ -25,7 +25,7 @@ export function plainConnection(transport: Transport): Connection {
 	};
 }
 
-export function createVendorSession(vendor: VendorDefinition, data: Record<string, unknown>, options?: TransportOptions): Session {
-	return new Session(vendor.createScheme(vendor.parseConfig(data)), createTransport(options));
+export function createVendorSession(vendor: VendorDefinition, data: Record<string, unknown>): Session {
+	return new Session(vendor.createScheme(vendor.parseConfig(data)), createTransport());
 }
 

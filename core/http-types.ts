@@ -9,12 +9,53 @@ export type RequestBody =
 	| { kind: 'form'; fields: Array<[string, string]> }
 	| { kind: 'raw'; data: string | Buffer; contentType: string };
 
+/** How one exchange travels: everything here may differ between two calls of the same session. */
+export interface ExchangeSettings {
+	/** Connect and first byte. */
+	timeoutMs: number;
+	/** The whole exchange, body included: a server that trickles past it is cut off. */
+	deadlineMs: number;
+	maxResponseBytes: number;
+	followRedirects: boolean;
+	maxRedirects: number;
+	tls: TlsSettings;
+	proxy?: ProxySettings;
+}
+
+export interface TlsSettings {
+	/** PEM, added to Node's default roots, never instead of them. */
+	ca?: string;
+	cert?: string;
+	key?: string;
+	pfx?: Buffer;
+	passphrase?: string;
+	rejectUnauthorized: boolean;
+}
+
+export interface ProxySettings {
+	url: string;
+	username?: string;
+	password?: string;
+	/** Host names (or .suffixes) reached directly. */
+	noProxy: string[];
+}
+
+export const DEFAULT_EXCHANGE: ExchangeSettings = {
+	timeoutMs: 30_000,
+	deadlineMs: 300_000,
+	maxResponseBytes: 64 * 1024 * 1024,
+	followRedirects: true,
+	maxRedirects: 10,
+	tls: { rejectUnauthorized: true },
+};
+
 export interface HttpRequest {
 	method: HttpMethod;
 	/** Absolute URL, query included. */
 	url: string;
 	headers: Record<string, string>;
 	body?: RequestBody;
+	settings?: Partial<ExchangeSettings>;
 }
 
 export type ResponseBody =

@@ -4,6 +4,8 @@ export * from './build-request';
 export * from './parse-body';
 export * from './redact';
 export * from './transport';
+export * from './agent-pool';
+export * from './follow-redirect';
 export * from './auth-scheme';
 export * from './session';
 export * from './session-registry';

@@ -1,5 +1,5 @@
-import type { AuthScheme } from './auth-scheme';
-import type { HttpRequest, HttpResponse } from './http-types';
+import type { AuthScheme, SchemeWire } from './auth-scheme';
+import type { ExchangeSettings, HttpRequest, HttpResponse } from './http-types';
 import type { Transport } from './transport';
 
 export type SessionState = 'idle' | 'logging-in' | 'logged-in' | 'login-failed' | 'logged-out';
@@ -24,6 +24,7 @@ export class Session<S = unknown> {
 	private login?: Login<S>;
 	private generation = 0;
 	private lastState?: S;
+	private lastSettings?: Partial<ExchangeSettings>;
 	private readonly listeners = new Set<(state: SessionState) => void>();
 	private status: SessionState = 'idle';
 
@@ -43,11 +44,11 @@ export class Session<S = unknown> {
 
 	async send(request: HttpRequest): Promise<SessionResult> {
 		if (!this.appliesTo(request.url)) return { response: await this.transport.send(request), attempts: 1 };
-		const first = await this.current();
+		const first = this.current(request.settings);
 		const response = await this.transport.send(this.scheme.authorize(request, await first.state));
 		if (!this.scheme.isExpired(response, request)) return { response, attempts: 1 };
 		this.invalidate(first.generation);
-		const second = await this.current();
+		const second = this.current(request.settings);
 		const replayed = await this.transport.send(this.scheme.authorize(request, await second.state));
 		return { response: replayed, attempts: 2 };
 	}
@@ -59,7 +60,7 @@ export class Session<S = unknown> {
 		this.generation++;
 		if (login && this.scheme.logout) {
 			try {
-				await this.scheme.logout(this.transport, await login.state);
+				await this.scheme.logout(this.wire(this.lastSettings), await login.state);
 			} catch {
 				// The server may already have dropped the session; nothing more to undo.
 			}
@@ -81,11 +82,20 @@ export class Session<S = unknown> {
 		return new URL(url).origin === new URL(this.scheme.baseUrl).origin;
 	}
 
-	private current(): Login<S> {
+	/** Logins travel like the call that needed them: same proxy, same TLS settings. */
+	private wire(settings: Partial<ExchangeSettings> | undefined): SchemeWire {
+		return {
+			send: (request) => this.transport.send({ ...request, settings: { ...settings, ...request.settings } }),
+			cookie: (name, url) => this.transport.cookie(name, url),
+		};
+	}
+
+	private current(settings: Partial<ExchangeSettings> | undefined): Login<S> {
 		if (this.login) return this.login;
 		const generation = ++this.generation;
+		this.lastSettings = settings;
 		this.setStatus('logging-in');
-		const state = this.scheme.login(this.transport);
+		const state = this.scheme.login(this.wire(settings));
 		const login: Login<S> = { generation, state };
 		this.login = login;
 		state.then(

@@ -1,20 +1,15 @@
-import http from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import { CookieJar } from 'tough-cookie';
-import type { HttpRequest, HttpResponse, RequestBody } from './http-types';
-import { parseBody } from './parse-body';
+import { AgentPool } from './agent-pool';
 import { BpmFailure } from './bpm-error';
-
-export interface TransportOptions {
-	/** Connect and first-byte timeout. */
-	timeoutMs?: number;
-	maxResponseBytes?: number;
-}
+import { followRedirect, isRedirect } from './follow-redirect';
+import { DEFAULT_EXCHANGE, headerValue, type ExchangeSettings, type HttpRequest, type HttpResponse, type RequestBody } from './http-types';
+import { parseBody } from './parse-body';
 
 /**
- * One connection pool and one cookie jar. A session owns one, so cookies never cross credentials
- * and keep-alive sockets are reused by every call of that session.
+ * One cookie jar and its keep-alive agents. A session owns one, so cookies never cross credentials
+ * and every call of that session reuses its sockets.
  */
 export interface Transport {
 	send(request: HttpRequest): Promise<HttpResponse>;
@@ -24,48 +19,68 @@ export interface Transport {
 	close(): void;
 }
 
-const DEFAULTS: Required<TransportOptions> = { timeoutMs: 60_000, maxResponseBytes: 64 * 1024 * 1024 };
-
-export function createTransport(options: TransportOptions = {}): Transport {
-	const settings = { ...DEFAULTS, ...options };
+export function createTransport(): Transport {
 	const jar = new CookieJar();
-	const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-	const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
+	const agents = new AgentPool();
 	const client: AxiosInstance = axios.create({
-		httpAgent,
-		httpsAgent,
-		proxy: false,
+		// Redirects are followed here, hop by hop, so cookies and credentials are decided per origin.
 		maxRedirects: 0,
 		validateStatus: () => true,
 		responseType: 'arraybuffer',
 		transformResponse: [(data: unknown) => data],
-		timeout: settings.timeoutMs,
-		maxContentLength: settings.maxResponseBytes,
 	});
+
+	const exchange = async (request: HttpRequest, settings: ExchangeSettings): Promise<HttpResponse> => {
+		const url = new URL(request.url);
+		const route = agents.route(url, settings);
+		const headers = { ...request.headers };
+		const jarCookies = await jar.getCookieString(request.url);
+		if (jarCookies) headers.Cookie = headers.Cookie ? `${headers.Cookie}; ${jarCookies}` : jarCookies;
+		const { data, contentType } = encodeBody(request.body);
+		if (contentType && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = contentType;
+		let response: AxiosResponse<Buffer>;
+		try {
+			response = await client.request<Buffer>({
+				method: request.method,
+				url: request.url,
+				headers,
+				data,
+				timeout: settings.timeoutMs,
+				signal: AbortSignal.timeout(settings.deadlineMs),
+				maxContentLength: settings.maxResponseBytes,
+				httpAgent: route.httpAgent,
+				httpsAgent: route.httpsAgent,
+				proxy: route.proxy,
+			});
+		} catch (error) {
+			throw transportFailure(error, request, settings);
+		}
+		if (route.proxy && (response.status === 407 || (response.status === 401 && response.headers['proxy-authenticate']))) {
+			throw new BpmFailure({ kind: 'proxy', status: response.status, message: `The proxy ${route.proxy.host}:${route.proxy.port} refused the request (${response.status}): check the proxy credentials` });
+		}
+		for (const line of response.headers['set-cookie'] ?? []) await jar.setCookie(line, request.url, { ignoreError: true });
+		const res = (response.request as { res?: IncomingMessage } | undefined)?.res;
+		const responseHeaders = distinctHeaders(res?.headersDistinct ?? (response.headers as Record<string, unknown>));
+		return {
+			status: response.status,
+			statusText: response.statusText,
+			headers: responseHeaders,
+			body: parseBody(Buffer.from(response.data ?? []), headerText(responseHeaders['content-type'])),
+			url: request.url,
+		};
+	};
 
 	return {
 		async send(request) {
-			const headers = { ...request.headers };
-			const jarCookies = await jar.getCookieString(request.url);
-			if (jarCookies) headers.Cookie = headers.Cookie ? `${headers.Cookie}; ${jarCookies}` : jarCookies;
-			const { data, contentType } = encodeBody(request.body);
-			if (contentType && !hasHeader(headers, 'content-type')) headers['Content-Type'] = contentType;
-			let response: AxiosResponse<Buffer>;
-			try {
-				response = await client.request<Buffer>({ method: request.method, url: request.url, headers, data });
-			} catch (error) {
-				throw transportFailure(error, request, settings);
+			const settings: ExchangeSettings = { ...DEFAULT_EXCHANGE, ...request.settings };
+			let current = request;
+			for (let hops = 0; ; hops++) {
+				const response = await exchange(current, settings);
+				const location = headerValue(response, 'location');
+				if (!settings.followRedirects || !isRedirect(response.status) || !location) return response;
+				if (hops >= settings.maxRedirects) throw new BpmFailure({ kind: 'network', message: `More than ${settings.maxRedirects} redirects from ${request.method} ${request.url}` });
+				current = followRedirect(current, response.status, location);
 			}
-			const setCookies = response.headers['set-cookie'] ?? [];
-			for (const line of setCookies) await jar.setCookie(line, request.url, { ignoreError: true });
-			const responseHeaders = plainHeaders(response.headers as Record<string, unknown>);
-			return {
-				status: response.status,
-				statusText: response.statusText,
-				headers: responseHeaders,
-				body: parseBody(Buffer.from(response.data ?? []), headerText(responseHeaders['content-type'])),
-				url: request.url,
-			};
 		},
 		async cookie(name, url) {
 			const cookies = await jar.getCookies(url);
@@ -79,8 +94,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
 			await jar.removeAllCookies();
 		},
 		close() {
-			httpAgent.destroy();
-			httpsAgent.destroy();
+			agents.destroy();
 		},
 	};
 }
@@ -97,15 +111,13 @@ function encodeBody(body: RequestBody | undefined): { data?: string | Buffer; co
 	}
 }
 
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-	return Object.keys(headers).some((key) => key.toLowerCase() === name);
-}
-
-function plainHeaders(headers: Record<string, unknown>): Record<string, string | string[]> {
+/** Lower-case names; a header sent several times keeps each value (Set-Cookie, X-Multi…). */
+function distinctHeaders(headers: Record<string, unknown>): Record<string, string | string[]> {
 	const out: Record<string, string | string[]> = {};
 	for (const [name, value] of Object.entries(headers)) {
 		if (value === undefined || value === null) continue;
-		out[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
+		const values = Array.isArray(value) ? value.map(String) : [String(value)];
+		out[name.toLowerCase()] = values.length === 1 ? values[0] : values;
 	}
 	return out;
 }
@@ -114,16 +126,23 @@ function headerText(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
-/** Built from the error's code only: an axios error carries request headers and must not travel further. */
-function transportFailure(error: unknown, request: HttpRequest, settings: Required<TransportOptions>): BpmFailure {
-	const code = isAxiosError(error) ? error.code : undefined;
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ALTNAME|SSL/;
+
+/** Built from codes and statuses only: an axios error carries the request headers and must travel no further. */
+function transportFailure(error: unknown, request: HttpRequest, settings: ExchangeSettings): BpmFailure {
+	if (error instanceof BpmFailure) return error;
 	const target = `${request.method} ${new URL(request.url).origin}`;
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-		return new BpmFailure({ kind: 'timeout', message: `${target} did not answer within ${settings.timeoutMs} ms` });
+	if (!isAxiosError(error)) return new BpmFailure({ kind: 'network', message: `${target} failed: ${(error as Error)?.message}` });
+	const cause = (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.code ?? '';
+	if (error.code === 'ERR_CANCELED') return new BpmFailure({ kind: 'timeout', message: `${target} did not complete within the ${settings.deadlineMs} ms deadline` });
+	if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return new BpmFailure({ kind: 'timeout', message: `${target} did not answer within ${settings.timeoutMs} ms` });
+	if (/maxContentLength/i.test(error.message)) return new BpmFailure({ kind: 'network', message: `${target} sent a body larger than the ${settings.maxResponseBytes}-byte limit` });
+	const status = error.response?.status;
+	if (status === 407 || status === 401) {
+		return new BpmFailure({ kind: 'proxy', status, message: `The proxy refused to open a tunnel for ${target} (${status}): check the proxy credentials` });
 	}
-	if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/i.test(String((error as Error).message))) {
-		return new BpmFailure({ kind: 'network', message: `${target} sent a body larger than ${settings.maxResponseBytes} bytes` });
+	if (TLS_CODES.test(cause)) {
+		return new BpmFailure({ kind: 'tls', message: `${target}: the server's certificate was refused (${cause}); add its CA certificate, or switch verification off for a test server` });
 	}
-	const cause = isAxiosError(error) ? (error.cause as NodeJS.ErrnoException | undefined)?.code ?? code : undefined;
-	return new BpmFailure({ kind: 'network', message: `${target} failed: ${cause ?? 'connection error'}` });
+	return new BpmFailure({ kind: 'network', message: `${target} failed: ${cause || 'connection error'}` });
 }
