@@ -1,0 +1,106 @@
+/**
+ * CLI: npx tsx test/simulators/funnelback/main.ts [--port 9082]
+ *   [--user name:password[:nonexpiring][:admin]]... [--login-token-lifetime-ms N]
+ *   [--login-header-case X-Security-Token|x-security-token] [--unknown-collection-status N]
+ *   [--login-body json|empty] [--unauthorized-body json|empty] [--application-token-create-status N]
+ *   [--result-metadata-field listMetadata|metaData] [--search-ignores-bad-credentials] [--push-state STOPPED]
+ * Prints one line "funnelback simulator listening on <url>"; SIGINT/SIGTERM close it.
+ */
+import { startFunnelbackSimulator, type FunnelbackSimulatorOptions, type FunnelbackUser } from './index';
+
+function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v)) throw new Error(`${flag} expects one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function parseArgs(argv: string[]): FunnelbackSimulatorOptions {
+  const opts: FunnelbackSimulatorOptions = {};
+  const users: Record<string, FunnelbackUser> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`missing value for ${flag}`);
+      return v;
+    };
+    const num = (): number => {
+      const v = Number(value());
+      if (!Number.isFinite(v) || v < 0) throw new Error(`invalid number for ${flag}`);
+      return v;
+    };
+    switch (flag) {
+      case '--port':
+        opts.port = num();
+        break;
+      case '--user': {
+        const [name = '', password, ...flags] = value().split(':');
+        if (name === '' || password === undefined) throw new Error('--user expects name:password[:nonexpiring][:admin]');
+        const u: FunnelbackUser = { password };
+        if (flags.includes('nonexpiring')) u.canCreateNonExpiring = true;
+        if (flags.includes('admin')) u.canReadAdminResources = true;
+        users[name] = u;
+        break;
+      }
+      case '--login-token-lifetime-ms':
+        opts.loginTokenLifetimeMs = num();
+        break;
+      case '--login-header-case':
+        opts.loginHeaderCase = oneOf(flag, value(), ['X-Security-Token', 'x-security-token'] as const);
+        break;
+      case '--unknown-collection-status':
+        opts.unknownCollectionStatus = num();
+        break;
+      case '--login-body':
+        opts.loginBody = oneOf(flag, value(), ['json', 'empty'] as const);
+        break;
+      case '--unauthorized-body':
+        opts.unauthorizedBody = oneOf(flag, value(), ['json', 'empty'] as const);
+        break;
+      case '--application-token-create-status':
+        opts.applicationTokenCreateStatus = num();
+        break;
+      case '--result-metadata-field':
+        opts.resultMetadataField = oneOf(flag, value(), ['listMetadata', 'metaData'] as const);
+        break;
+      case '--search-ignores-bad-credentials':
+        opts.searchRejectsBadCredentials = false;
+        break;
+      case '--push-state':
+        opts.pushState = value();
+        break;
+      default:
+        throw new Error(`unknown argument ${arg}`);
+    }
+  }
+  if (Object.keys(users).length > 0) opts.users = users;
+  return opts;
+}
+
+async function main(): Promise<void> {
+  let opts: FunnelbackSimulatorOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  }
+  const sim = await startFunnelbackSimulator(opts);
+  process.stdout.write(`funnelback simulator listening on ${sim.url}\n`);
+  let closing = false;
+  const stop = (): void => {
+    if (closing) return;
+    closing = true;
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,313 @@
+/**
+ * In-memory business objects for the Simplicité simulator: object definitions,
+ * seed data and the generic create / read / update / delete / search rules of
+ * the REST API (all values are strings, a linked field shows as `<fk>__<field>`).
+ */
+
+export type FieldType = 'text' | 'int' | 'float' | 'enum' | 'email' | 'fk';
+
+export interface FieldDef {
+  name: string;
+  label: string;
+  type: FieldType;
+  required?: boolean;
+  /** functional key: two records cannot share the value */
+  unique?: boolean;
+  /** allowed codes for an enum field */
+  values?: string[];
+  /** fk: referenced object and the fields of it shown as `<fk>__<field>` */
+  ref?: string;
+  refFields?: string[];
+  /** value used on create when the field is not given */
+  defaultValue?: string;
+  maxLength?: number;
+}
+
+export interface ActionDef {
+  /** record-level action: returns the `result` text, may change the record */
+  run(row: Row): string;
+}
+
+export interface ObjectDef {
+  name: string;
+  fields: FieldDef[];
+  actions?: Record<string, ActionDef>;
+}
+
+/** A stored record: row_id plus one string per field. */
+export type Row = Record<string, string>;
+
+export type WriteResult = { ok: true; row: Row } | { ok: false; error: string };
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const OBJECTS: ObjectDef[] = [
+  {
+    name: 'Module',
+    fields: [{ name: 'mdl_name', label: 'Name', type: 'text', required: true, unique: true, maxLength: 100 }],
+  },
+  {
+    name: 'SystemParam',
+    fields: [
+      { name: 'sys_code', label: 'Code', type: 'text', required: true, unique: true, maxLength: 100 },
+      { name: 'sys_value', label: 'Value', type: 'text' },
+      { name: 'sys_type', label: 'Type', type: 'text', maxLength: 10 },
+      { name: 'sys_desc', label: 'Description', type: 'text' },
+      { name: 'row_module_id', label: 'Module', type: 'fk', ref: 'Module', refFields: ['mdl_name'], required: true, defaultValue: '29' },
+    ],
+  },
+  {
+    name: 'DemoSupplier',
+    fields: [
+      { name: 'demoSupCode', label: 'Code', type: 'text', required: true, unique: true, maxLength: 50 },
+      { name: 'demoSupName', label: 'Name', type: 'text', required: true, maxLength: 100 },
+      { name: 'demoSupEmail', label: 'Email', type: 'email' },
+      { name: 'demoSupPhone', label: 'Phone', type: 'text', maxLength: 20 },
+    ],
+  },
+  {
+    name: 'DemoProduct',
+    fields: [
+      { name: 'demoPrdSupId', label: 'Supplier', type: 'fk', ref: 'DemoSupplier', refFields: ['demoSupCode', 'demoSupName'], required: true },
+      { name: 'demoPrdReference', label: 'Reference', type: 'text', required: true, unique: true, maxLength: 50 },
+      { name: 'demoPrdName', label: 'Name', type: 'text', required: true, maxLength: 100 },
+      { name: 'demoPrdType', label: 'Type', type: 'enum', values: ['LAPTOP', 'TABLET', 'PHONE', 'OTHER'], required: true, defaultValue: 'OTHER' },
+      { name: 'demoPrdPrice', label: 'Price', type: 'float', defaultValue: '0' },
+      { name: 'demoPrdStock', label: 'Stock', type: 'int', defaultValue: '0' },
+      { name: 'demoPrdDescription', label: 'Description', type: 'text' },
+    ],
+    actions: {
+      DemoIncrementStock: {
+        run(row: Row): string {
+          const stock = Number(row.demoPrdStock || '0') + 1;
+          row.demoPrdStock = String(stock);
+          return `Stock incremented to ${stock}`;
+        },
+      },
+    },
+  },
+  {
+    name: 'DemoClient',
+    fields: [
+      { name: 'demoCliCode', label: 'Code', type: 'text', required: true, unique: true, maxLength: 50 },
+      { name: 'demoCliFirstname', label: 'First name', type: 'text', maxLength: 100 },
+      { name: 'demoCliLastname', label: 'Last name', type: 'text', required: true, maxLength: 100 },
+      { name: 'demoCliEmail', label: 'Email', type: 'email' },
+      { name: 'demoCliCity', label: 'City', type: 'text', maxLength: 100 },
+    ],
+  },
+  {
+    name: 'DemoOrder',
+    fields: [
+      { name: 'demoOrdNumber', label: 'Number', type: 'text', required: true, unique: true },
+      { name: 'demoOrdCliId', label: 'Client', type: 'fk', ref: 'DemoClient', refFields: ['demoCliCode'], required: true },
+      { name: 'demoOrdPrdId', label: 'Product', type: 'fk', ref: 'DemoProduct', refFields: ['demoPrdReference'], required: true },
+      { name: 'demoOrdQuantity', label: 'Quantity', type: 'int', required: true, defaultValue: '1' },
+      { name: 'demoOrdStatus', label: 'Status', type: 'enum', values: ['P', 'V', 'D', 'C'], required: true, defaultValue: 'P' },
+    ],
+  },
+];
+
+function seed(urlParamName: string): Record<string, Row[]> {
+  return {
+    Module: [
+      { row_id: '1', mdl_name: 'System' },
+      { row_id: '29', mdl_name: 'Test' },
+      { row_id: '40', mdl_name: 'Demo' },
+    ],
+    SystemParam: [
+      { row_id: '101', sys_code: 'USE_USERTOKENS', sys_value: 'yes', sys_type: 'PRV', sys_desc: 'Use user tokens on the API endpoint', row_module_id: '1' },
+      { row_id: '102', sys_code: 'USERTOKENS_MODE', sys_value: 'jwt', sys_type: 'PRV', sys_desc: 'User tokens mode', row_module_id: '1' },
+      { row_id: '103', sys_code: 'USERTOKENS_DURATION', sys_value: '24h', sys_type: 'PRV', sys_desc: 'User tokens duration', row_module_id: '1' },
+      { row_id: '104', sys_code: 'USERTOKENS_REUSE', sys_value: 'yes', sys_type: 'PRV', sys_desc: 'Reuse user tokens', row_module_id: '1' },
+      { row_id: '105', sys_code: 'USERTOKENS_URL_PARAM', sys_value: urlParamName, sys_type: 'PRV', sys_desc: 'User token URL parameter name', row_module_id: '1' },
+      { row_id: '106', sys_code: 'DEMO_WEBSITE_URL', sys_value: 'https://www.simplicite.io', sys_type: 'PUB', sys_desc: '', row_module_id: '40' },
+      { row_id: '107', sys_code: 'TEST', sys_value: 'foo', sys_type: '', sys_desc: '', row_module_id: '29' },
+    ],
+    DemoSupplier: [
+      { row_id: '1', demoSupCode: 'BIM', demoSupName: 'BIM Computers Ltd.', demoSupEmail: 'contact@bim.example', demoSupPhone: '+33 1 00 00 00 01' },
+      { row_id: '2', demoSupCode: 'LLED', demoSupName: 'Lateral LED Inc.', demoSupEmail: 'sales@lled.example', demoSupPhone: '+33 1 00 00 00 02' },
+      { row_id: '3', demoSupCode: 'PEAR', demoSupName: 'Pear Corp.', demoSupEmail: 'hello@pear.example', demoSupPhone: '+1 555 0100' },
+    ],
+    DemoProduct: [
+      { row_id: '1', demoPrdSupId: '3', demoPrdReference: 'REF001', demoPrdName: 'Laptop Pro 15', demoPrdType: 'LAPTOP', demoPrdPrice: '1299.00', demoPrdStock: '12', demoPrdDescription: '15 inch laptop' },
+      { row_id: '2', demoPrdSupId: '3', demoPrdReference: 'REF002', demoPrdName: 'Tablet Mini', demoPrdType: 'TABLET', demoPrdPrice: '399.90', demoPrdStock: '40', demoPrdDescription: '' },
+      { row_id: '3', demoPrdSupId: '1', demoPrdReference: 'REF003', demoPrdName: 'Smart Phone X', demoPrdType: 'PHONE', demoPrdPrice: '899.00', demoPrdStock: '0', demoPrdDescription: '' },
+      { row_id: '4', demoPrdSupId: '2', demoPrdReference: 'REF004', demoPrdName: 'LED Monitor 27', demoPrdType: 'OTHER', demoPrdPrice: '249.99', demoPrdStock: '25', demoPrdDescription: '27 inch monitor' },
+      { row_id: '5', demoPrdSupId: '1', demoPrdReference: 'REF005', demoPrdName: 'Laptop Air 13', demoPrdType: 'LAPTOP', demoPrdPrice: '999.00', demoPrdStock: '7', demoPrdDescription: '' },
+    ],
+    DemoClient: [
+      { row_id: '1', demoCliCode: 'CLI001', demoCliFirstname: 'Jean', demoCliLastname: 'Dupont', demoCliEmail: 'jean.dupont@example.com', demoCliCity: 'Paris' },
+      { row_id: '2', demoCliCode: 'CLI002', demoCliFirstname: 'Marie', demoCliLastname: 'Martin', demoCliEmail: 'marie.martin@example.com', demoCliCity: 'Lyon' },
+      { row_id: '3', demoCliCode: 'CLI003', demoCliFirstname: 'John', demoCliLastname: 'Smith', demoCliEmail: 'john.smith@example.com', demoCliCity: 'London' },
+    ],
+    DemoOrder: [
+      { row_id: '1', demoOrdNumber: 'ORD001', demoOrdCliId: '1', demoOrdPrdId: '1', demoOrdQuantity: '1', demoOrdStatus: 'V' },
+      { row_id: '2', demoOrdNumber: 'ORD002', demoOrdCliId: '2', demoOrdPrdId: '3', demoOrdQuantity: '2', demoOrdStatus: 'P' },
+    ],
+  };
+}
+
+interface Table {
+  def: ObjectDef;
+  rows: Map<string, Row>;
+  next: number;
+}
+
+/** SQL LIKE with `%` only (any string); the rest of the value is literal. */
+export function likeMatch(value: string, pattern: string): boolean {
+  if (!pattern.includes('%')) return value === pattern;
+  const re = new RegExp(`^${pattern.split('%').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*')}$`);
+  return re.test(value);
+}
+
+export class SimpliciteStore {
+  private tables = new Map<string, Table>();
+
+  constructor(private readonly urlParamName: string) {
+    this.reseed();
+  }
+
+  reseed(): void {
+    const data = seed(this.urlParamName);
+    this.tables.clear();
+    for (const def of OBJECTS) {
+      const rows = new Map<string, Row>();
+      let max = 0;
+      for (const r of data[def.name] ?? []) {
+        rows.set(r.row_id!, { ...r });
+        max = Math.max(max, Number(r.row_id));
+      }
+      this.tables.set(def.name, { def, rows, next: max + 1 });
+    }
+  }
+
+  has(object: string): boolean {
+    return this.tables.has(object);
+  }
+
+  def(object: string): ObjectDef | undefined {
+    return this.tables.get(object)?.def;
+  }
+
+  /** Output names of an object's records: row_id, the fields, and `<fk>__<field>` after each fk. */
+  outputFields(object: string): string[] {
+    const def = this.def(object);
+    if (!def) return [];
+    const out = ['row_id'];
+    for (const f of def.fields) {
+      out.push(f.name);
+      if (f.type === 'fk') for (const rf of f.refFields ?? []) out.push(`${f.name}__${rf}`);
+    }
+    return out;
+  }
+
+  private output(table: Table, row: Row): Row {
+    const out: Row = { row_id: row.row_id! };
+    for (const f of table.def.fields) {
+      const v = row[f.name] ?? '';
+      out[f.name] = v;
+      if (f.type === 'fk') {
+        const ref = v === '' ? undefined : this.tables.get(f.ref!)?.rows.get(v);
+        for (const rf of f.refFields ?? []) out[`${f.name}__${rf}`] = ref?.[rf] ?? '';
+      }
+    }
+    return out;
+  }
+
+  /** Records matching every filter (exact value, or `%` wildcard), ordered by row_id. */
+  search(object: string, filters: Array<[string, string]>): Row[] {
+    const table = this.tables.get(object);
+    if (!table) return [];
+    const rows = [...table.rows.values()].sort((a, b) => Number(a.row_id) - Number(b.row_id)).map((r) => this.output(table, r));
+    return rows.filter((r) => filters.every(([name, pattern]) => likeMatch(r[name] ?? '', pattern)));
+  }
+
+  get(object: string, rowId: string): Row | undefined {
+    const table = this.tables.get(object);
+    const row = table?.rows.get(rowId);
+    return table && row ? this.output(table, row) : undefined;
+  }
+
+  create(object: string, values: Record<string, string>): WriteResult {
+    const table = this.tables.get(object);
+    if (!table) return { ok: false, error: `Unknown object ${object}` };
+    const row: Row = { row_id: '' };
+    for (const f of table.def.fields) row[f.name] = values[f.name] ?? f.defaultValue ?? '';
+    const error = this.validate(table, row, undefined);
+    if (error) return { ok: false, error };
+    row.row_id = String(table.next++);
+    table.rows.set(row.row_id, row);
+    return { ok: true, row: this.output(table, row) };
+  }
+
+  /** Partial update; undefined when the record does not exist. */
+  update(object: string, rowId: string, values: Record<string, string>): WriteResult | undefined {
+    const table = this.tables.get(object);
+    const current = table?.rows.get(rowId);
+    if (!table || !current) return undefined;
+    const row: Row = { ...current };
+    for (const f of table.def.fields) if (Object.prototype.hasOwnProperty.call(values, f.name)) row[f.name] = values[f.name]!;
+    const error = this.validate(table, row, rowId);
+    if (error) return { ok: false, error };
+    table.rows.set(rowId, row);
+    return { ok: true, row: this.output(table, row) };
+  }
+
+  /** false when the record does not exist. */
+  delete(object: string, rowId: string): boolean {
+    return this.tables.get(object)?.rows.delete(rowId) ?? false;
+  }
+
+  hasAction(object: string, name: string): boolean {
+    return this.tables.get(object)?.def.actions?.[name] !== undefined;
+  }
+
+  /** Runs a record-level action: its `result` text, or undefined when the record does not exist. */
+  action(object: string, rowId: string, name: string): string | undefined {
+    const table = this.tables.get(object);
+    const action = table?.def.actions?.[name];
+    const row = table?.rows.get(rowId);
+    return action && row ? action.run(row) : undefined;
+  }
+
+  private validate(table: Table, row: Row, selfId: string | undefined): string | undefined {
+    const errors: string[] = [];
+    for (const f of table.def.fields) {
+      const v = row[f.name] ?? '';
+      if (v === '') {
+        if (f.required) errors.push(`Field "${f.label}" (${f.name}) is required`);
+        continue;
+      }
+      if (f.maxLength !== undefined && v.length > f.maxLength) errors.push(`Field "${f.label}" (${f.name}) is too long (max ${f.maxLength})`);
+      switch (f.type) {
+        case 'int':
+          if (!/^-?\d+$/.test(v)) errors.push(`Field "${f.label}" (${f.name}) must be an integer: "${v}"`);
+          break;
+        case 'float':
+          if (!/^-?\d+(\.\d+)?$/.test(v)) errors.push(`Field "${f.label}" (${f.name}) must be a decimal number: "${v}"`);
+          break;
+        case 'enum':
+          if (!(f.values ?? []).includes(v)) errors.push(`Field "${f.label}" (${f.name}): "${v}" is not an allowed value (${(f.values ?? []).join(', ')})`);
+          break;
+        case 'email':
+          if (!EMAIL_RE.test(v)) errors.push(`Field "${f.label}" (${f.name}) is not a valid email: "${v}"`);
+          break;
+        case 'fk':
+          if (!this.tables.get(f.ref!)?.rows.has(v)) errors.push(`Field "${f.label}" (${f.name}): no ${f.ref} record with row_id "${v}"`);
+          break;
+        default:
+          break;
+      }
+      if (f.unique) {
+        for (const other of table.rows.values()) {
+          if (other.row_id !== selfId && other[f.name] === v) {
+            errors.push(`Field "${f.label}" (${f.name}): value "${v}" already exists`);
+            break;
+          }
+        }
+      }
+    }
+    return errors.length > 0 ? errors.join('; ') : undefined;
+  }
+}

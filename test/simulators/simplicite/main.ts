@@ -1,0 +1,122 @@
+/**
+ * CLI: npx tsx test/simulators/simplicite/main.ts [--port 9081] [--context-path /myapp]
+ *   [--user login:password]... [--token-timeout-ms N] [--expires-in N] [--v3]
+ *   [--url-param-name NAME] [--error-status kind=code]... [--oauth2-requires-https]
+ *   [--token-mode jwt|simple] [--reuse-tokens] [--page-size N] [--forbidden login:Object]...
+ * Prints one line "simplicite simulator listening on <url>"; SIGINT/SIGTERM close it.
+ */
+import { startSimpliciteSimulator, type SimpliciteErrorKind, type SimpliciteSimulatorOptions } from './index';
+
+const ERROR_KINDS: SimpliciteErrorKind[] = ['unknownObject', 'forbidden', 'notFound', 'validation'];
+
+function parseArgs(argv: string[]): SimpliciteSimulatorOptions {
+  const opts: SimpliciteSimulatorOptions = {};
+  const users: Record<string, string> = {};
+  const forbidden: Record<string, string[]> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') && arg.startsWith('--') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`missing value for ${flag}`);
+      return v;
+    };
+    const num = (): number => {
+      const v = Number(value());
+      if (!Number.isFinite(v) || v < 0) throw new Error(`invalid number for ${flag}`);
+      return v;
+    };
+    const pair = (what: string): [string, string] => {
+      const v = value();
+      const sep = v.indexOf(what === 'kind=code' ? '=' : ':');
+      if (sep <= 0) throw new Error(`${flag} expects ${what}`);
+      return [v.slice(0, sep), v.slice(sep + 1)];
+    };
+    switch (flag) {
+      case '--port':
+        opts.port = num();
+        break;
+      case '--context-path':
+        opts.contextPath = value();
+        break;
+      case '--user': {
+        const [login, password] = pair('login:password');
+        users[login] = password;
+        break;
+      }
+      case '--token-timeout-ms':
+        opts.tokenTimeoutMs = num();
+        break;
+      case '--expires-in':
+        opts.expiresIn = num();
+        break;
+      case '--v3':
+        opts.v3Mode = true;
+        break;
+      case '--url-param-name':
+        opts.urlParamName = value();
+        break;
+      case '--error-status': {
+        const [kind, code] = pair('kind=code');
+        if (!ERROR_KINDS.includes(kind as SimpliciteErrorKind)) throw new Error(`unknown error kind ${kind} (${ERROR_KINDS.join(', ')})`);
+        const status = Number(code);
+        if (!Number.isInteger(status) || status < 100 || status > 599) throw new Error(`invalid status ${code}`);
+        opts.errorStatuses = { ...opts.errorStatuses, [kind]: status };
+        break;
+      }
+      case '--oauth2-requires-https':
+        opts.oauth2RequiresHttps = true;
+        break;
+      case '--token-mode': {
+        const v = value();
+        if (v !== 'jwt' && v !== 'simple') throw new Error('--token-mode expects jwt or simple');
+        opts.tokenMode = v;
+        break;
+      }
+      case '--reuse-tokens':
+        opts.reuseTokens = true;
+        break;
+      case '--page-size':
+        opts.pageSize = num();
+        break;
+      case '--forbidden': {
+        const [login, object] = pair('login:Object');
+        (forbidden[login] ??= []).push(object);
+        break;
+      }
+      default:
+        throw new Error(`unknown argument ${arg}`);
+    }
+  }
+  if (Object.keys(users).length > 0) opts.users = users;
+  if (Object.keys(forbidden).length > 0) opts.forbiddenObjects = forbidden;
+  return opts;
+}
+
+async function main(): Promise<void> {
+  let opts: SimpliciteSimulatorOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  }
+  const sim = await startSimpliciteSimulator(opts);
+  process.stdout.write(`simplicite simulator listening on ${sim.url}\n`);
+  let closing = false;
+  const stop = (): void => {
+    if (closing) return;
+    closing = true;
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});
