@@ -1,4 +1,5 @@
-import { HTTP_METHODS, type ExchangeSettings, type HttpMethod, type HttpRequest, type RequestBody } from './http-types';
+import type { CallOptions } from './call-options';
+import { HTTP_METHODS, type HttpMethod, type HttpRequest, type RequestBody } from './http-types';
 import { inputError } from './bpm-error';
 
 /** What a user fills in, in either runtime, before validation. */
@@ -13,7 +14,8 @@ export interface RequestInput {
 	json?: unknown;
 	/** A body sent as given, when there is no JSON body. */
 	raw?: { data: string | Buffer; contentType: string };
-	settings?: Partial<ExchangeSettings>;
+	/** Retry, status rules, timeouts, redirects, TLS and proxy. */
+	options?: CallOptions;
 }
 
 /** RFC 9110 token characters. */
@@ -34,7 +36,7 @@ export function buildRequest(input: RequestInput): HttpRequest {
 		headers[name] = value;
 	}
 	const body = input.json === undefined || input.json === '' ? rawBody(input.raw) : jsonBody(input.json);
-	return { method, url: url.toString(), headers, body, settings: input.settings };
+	return { method, url: url.toString(), headers, body };
 }
 
 function parseMethod(method: string): HttpMethod {

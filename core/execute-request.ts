@@ -1,19 +1,13 @@
 import { BpmFailure, type BpmError, type Outcome } from './bpm-error';
 import { buildRequest, type RequestInput } from './build-request';
-import { calculateRetryDelay, NO_RETRY, type RetryPolicy } from './calculate-retry-delay';
+import { calculateRetryDelay } from './calculate-retry-delay';
+import { parseCallOptions, type ParsedCallOptions } from './call-options';
 import type { Connection } from './connection';
 import { headerValue, type HttpRequest, type HttpResponse } from './http-types';
 import { parseRetryAfter } from './parse-retry-after';
 import { bodyExcerpt } from './parse-body';
 import { redactText, redactUrl } from './redact';
-import { FAIL_ON_ERRORS, isFailureStatus, type StatusPolicy } from './status-policy';
-
-export interface CallPolicy {
-	status: StatusPolicy;
-	retry: RetryPolicy;
-}
-
-export const DEFAULT_POLICY: CallPolicy = { status: FAIL_ON_ERRORS, retry: NO_RETRY };
+import { isFailureStatus } from './status-policy';
 
 export interface CallHooks {
 	/** Before waiting for attempt `next` of `max`: Node-RED shows it in the node status. */
@@ -25,7 +19,7 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
 const RETRYABLE_FAILURES = new Set(['network', 'timeout']);
 
 /** One call, start to finish: validate, send (logging in as needed), retry per policy, classify. Never throws. */
-export async function executeRequest(connection: Connection, input: RequestInput, policy: CallPolicy = DEFAULT_POLICY, hooks: CallHooks = {}): Promise<Outcome<HttpResponse>> {
+export async function executeRequest(connection: Connection, input: RequestInput, hooks: CallHooks = {}): Promise<Outcome<HttpResponse>> {
 	const started = Date.now();
 	const sleep = hooks.sleep ?? sleepFor;
 	let request: HttpRequest | undefined;
@@ -34,8 +28,10 @@ export async function executeRequest(connection: Connection, input: RequestInput
 		ok: false,
 		error: redactError({ ...detail, attempts: exchanges, elapsedMs: Date.now() - started }, connection.secrets()),
 	});
+	let policy: ParsedCallOptions;
 	try {
-		request = buildRequest({ ...input, baseUrl: input.baseUrl ?? connection.baseUrl });
+		policy = parseCallOptions(input.options);
+		request = { ...buildRequest({ ...input, baseUrl: input.baseUrl ?? connection.baseUrl }), settings: policy.settings };
 	} catch (error) {
 		return fail(failureDetail(error, {}));
 	}

@@ -30,11 +30,11 @@ export function createTransport(): Transport {
 		transformResponse: [(data: unknown) => data],
 	});
 
-	const exchange = async (request: HttpRequest, settings: ExchangeSettings): Promise<HttpResponse> => {
+	const exchange = async (request: HttpRequest, settings: ExchangeSettings, sendJarCookies: boolean): Promise<HttpResponse> => {
 		const url = new URL(request.url);
 		const route = agents.route(url, settings);
 		const headers = { ...request.headers };
-		const jarCookies = await jar.getCookieString(request.url);
+		const jarCookies = sendJarCookies ? await jar.getCookieString(request.url) : '';
 		if (jarCookies) headers.Cookie = headers.Cookie ? `${headers.Cookie}; ${jarCookies}` : jarCookies;
 		const { data, contentType } = encodeBody(request.body);
 		if (contentType && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = contentType;
@@ -75,7 +75,8 @@ export function createTransport(): Transport {
 			const settings: ExchangeSettings = { ...DEFAULT_EXCHANGE, ...request.settings };
 			let current = request;
 			for (let hops = 0; ; hops++) {
-				const response = await exchange(current, settings);
+				// Cookies ignore ports, origins do not: a redirect to another origin gets none of the session's cookies.
+				const response = await exchange(current, settings, new URL(current.url).origin === new URL(request.url).origin);
 				const location = headerValue(response, 'location');
 				if (!settings.followRedirects || !isRedirect(response.status) || !location) return response;
 				if (hops >= settings.maxRedirects) throw new BpmFailure({ kind: 'network', message: `More than ${settings.maxRedirects} redirects from ${request.method} ${request.url}` });

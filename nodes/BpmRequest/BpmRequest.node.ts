@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 	type JsonObject,
 } from 'n8n-workflow';
-import { executeRequest, mapConcurrent, VENDORS, type BpmError, type HttpResponse, type Outcome, type RequestInput } from '../../core';
+import { executeRequest, mapConcurrent, VENDORS, type BpmError, type CallOptions, type HttpResponse, type Outcome, type RequestInput } from '../../core';
 import { connectionFor } from './connection';
 import { properties } from './properties';
 import { toItem } from './to-item';
@@ -71,7 +71,10 @@ function readInput(context: IExecuteFunctions, index: number): RequestInput | Bp
 	try {
 		const rows = (name: string) => ((context.getNodeParameter(`${name}.parameters`, index, []) as Array<{ name: string; value: string }>) ?? []);
 		const sendBody = context.getNodeParameter('sendBody', index, false) as boolean;
+		const options = { ...(context.getNodeParameter('options', index, {}) as CallOptions & { concurrency?: number }) };
+		delete options.concurrency;
 		return {
+			options,
 			method: context.getNodeParameter('method', index) as string,
 			url: context.getNodeParameter('url', index) as string,
 			query: context.getNodeParameter('sendQuery', index, false) ? rows('queryParameters') : [],

@@ -1,0 +1,103 @@
+import { inputError } from './bpm-error';
+import { NO_RETRY, type RetryPolicy } from './calculate-retry-delay';
+import type { ExchangeSettings } from './http-types';
+import { FAIL_ON_ERRORS, parseStatusCodes, type StatusPolicy } from './status-policy';
+
+/**
+ * The options both runtimes show, as flat user values (code lists as text). Parsed here once, so a
+ * value means the same in n8n and in Node-RED and a bad one is refused with the same message.
+ */
+export interface CallOptions {
+	failOn4xx?: boolean;
+	failOn5xx?: boolean;
+	/** Codes exempt from the fail rules, e.g. "404, 409". */
+	exceptCodes?: string;
+	/** Attempts in all; 1 (the default) means no retry. */
+	maxAttempts?: number;
+	retryOn5xx?: boolean;
+	retryCodes?: string;
+	retryOnNetworkError?: boolean;
+	/** Allows retrying POST and PATCH. */
+	safeToRepeat?: boolean;
+	retryDelayMs?: number;
+	maxRetryAfterMs?: number;
+	timeoutMs?: number;
+	deadlineMs?: number;
+	followRedirects?: boolean;
+	maxRedirects?: number;
+	maxResponseBytes?: number;
+	allowUnauthorizedCerts?: boolean;
+	ca?: string;
+	cert?: string;
+	key?: string;
+	pfx?: Buffer;
+	passphrase?: string;
+	proxyUrl?: string;
+	proxyUsername?: string;
+	proxyPassword?: string;
+	/** Comma-separated host names reached directly. */
+	noProxy?: string;
+}
+
+export interface ParsedCallOptions {
+	status: StatusPolicy;
+	retry: RetryPolicy;
+	settings: Partial<ExchangeSettings>;
+}
+
+export function parseCallOptions(options: CallOptions = {}): ParsedCallOptions {
+	const status: StatusPolicy = {
+		failOn4xx: options.failOn4xx ?? FAIL_ON_ERRORS.failOn4xx,
+		failOn5xx: options.failOn5xx ?? FAIL_ON_ERRORS.failOn5xx,
+		exceptCodes: parseStatusCodes(options.exceptCodes, 'exceptCodes'),
+	};
+	const retry: RetryPolicy = {
+		maxAttempts: whole(options.maxAttempts, 'maxAttempts', 1, 20) ?? NO_RETRY.maxAttempts,
+		retryOn5xx: options.retryOn5xx ?? true,
+		retryCodes: parseStatusCodes(options.retryCodes ?? '429', 'retryCodes'),
+		retryOnNetworkError: options.retryOnNetworkError ?? true,
+		retryUnsafeMethods: options.safeToRepeat ?? false,
+		baseDelayMs: whole(options.retryDelayMs, 'retryDelayMs', 0, 600_000) ?? NO_RETRY.baseDelayMs,
+		maxDelayMs: NO_RETRY.maxDelayMs,
+		maxRetryAfterMs: whole(options.maxRetryAfterMs, 'maxRetryAfterMs', 0, 3_600_000) ?? NO_RETRY.maxRetryAfterMs,
+	};
+	const settings: Partial<ExchangeSettings> = defined({
+		timeoutMs: whole(options.timeoutMs, 'timeoutMs', 1, 3_600_000),
+		deadlineMs: whole(options.deadlineMs, 'deadlineMs', 1, 24 * 3_600_000),
+		followRedirects: options.followRedirects,
+		maxRedirects: whole(options.maxRedirects, 'maxRedirects', 0, 50),
+		maxResponseBytes: whole(options.maxResponseBytes, 'maxResponseBytes', 1, Number.MAX_SAFE_INTEGER),
+		tls: defined({
+			rejectUnauthorized: !options.allowUnauthorizedCerts,
+			ca: text(options.ca),
+			cert: text(options.cert),
+			key: text(options.key),
+			pfx: options.pfx,
+			passphrase: text(options.passphrase),
+		}) as ExchangeSettings['tls'],
+		proxy: text(options.proxyUrl)
+			? defined({
+					url: options.proxyUrl!.trim(),
+					username: text(options.proxyUsername),
+					password: text(options.proxyPassword),
+					noProxy: (options.noProxy ?? '').split(',').map((h) => h.trim()).filter((h) => h !== ''),
+				})
+			: undefined,
+	});
+	return { status, retry, settings };
+}
+
+function whole(value: number | undefined, field: string, min: number, max: number): number | undefined {
+	if (value === undefined || (value as unknown) === '') return undefined;
+	const number = Number(value);
+	if (!Number.isInteger(number) || number < min || number > max) throw inputError(field, `${field} must be a whole number from ${min} to ${max}, not "${value}"`);
+	return number;
+}
+
+function text(value: string | undefined): string | undefined {
+	return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function defined<T extends object>(object: T): T {
+	return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
+}
