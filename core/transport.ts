@@ -38,9 +38,8 @@ export function createTransport(): Transport {
 		if (jarCookies) headers.Cookie = headers.Cookie ? `${headers.Cookie}; ${jarCookies}` : jarCookies;
 		const { data, contentType } = encodeBody(request.body);
 		if (contentType && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = contentType;
-		let response: AxiosResponse<Buffer>;
-		try {
-			response = await client.request<Buffer>({
+		const send = () =>
+			client.request<Buffer>({
 				method: request.method,
 				url: request.url,
 				headers,
@@ -52,15 +51,23 @@ export function createTransport(): Transport {
 				httpsAgent: route.httpsAgent,
 				proxy: route.proxy,
 			});
+		let response: AxiosResponse<Buffer>;
+		try {
+			response = await send().catch((error: unknown) => {
+				// A kept-alive socket the peer closed while idle: the request never reached it (Node's documented remedy).
+				if (isStaleSocket(error) && IDEMPOTENT.has(request.method)) return send();
+				throw error;
+			});
 		} catch (error) {
 			throw transportFailure(error, request, settings);
 		}
-		if (route.proxy && (response.status === 407 || (response.status === 401 && response.headers['proxy-authenticate']))) {
+		// tinyproxy answers wrong proxy credentials with 401, not 407; an answer the proxy made itself has no Via.
+		if (route.proxy && (response.status === 407 || (response.status === 401 && !response.headers.via))) {
 			throw new BpmFailure({ kind: 'proxy', status: response.status, message: `The proxy ${route.proxy.host}:${route.proxy.port} refused the request (${response.status}): check the proxy credentials` });
 		}
-		for (const line of response.headers['set-cookie'] ?? []) await jar.setCookie(line, request.url, { ignoreError: true });
 		const res = (response.request as { res?: IncomingMessage } | undefined)?.res;
 		const responseHeaders = distinctHeaders(res?.headersDistinct ?? (response.headers as Record<string, unknown>));
+		for (const line of [responseHeaders['set-cookie'] ?? []].flat()) await jar.setCookie(line, request.url, { ignoreError: true });
 		return {
 			status: response.status,
 			statusText: response.statusText,
@@ -125,6 +132,13 @@ function distinctHeaders(headers: Record<string, unknown>): Record<string, strin
 
 function headerText(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+function isStaleSocket(error: unknown): boolean {
+	const code = isAxiosError(error) ? ((error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.code) : undefined;
+	return isAxiosError(error) && (error.request as { reusedSocket?: boolean } | undefined)?.reusedSocket === true && (code === 'ECONNRESET' || code === 'EPIPE');
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ALTNAME|SSL/;

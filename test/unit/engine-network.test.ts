@@ -3,6 +3,7 @@ import { createTransport, executeRequest, plainConnection, type CallOptions, typ
 import { startFaultServer, type FaultServer } from '../peers/fault-server';
 import { createTestPki, type Pki } from '../peers/pki';
 import { startTlsServer } from '../peers/tls-server';
+import { startSquid, startTinyproxy, type RunningProxy } from '../peers/proxies';
 
 const retrying: CallOptions = { maxAttempts: 4, retryOn5xx: true, retryCodes: '429', retryOnNetworkError: true, retryDelayMs: 10 };
 
@@ -184,4 +185,73 @@ describe('engine over TLS', function () {
 		const wrong = errorOf(await get('https://127.0.0.1:9/', { pfx: pki.clientP12.pfx, passphrase: 'wrong' }));
 		expect(wrong.message).to.contain('passphrase');
 	});
+});
+
+describe('engine through real proxies', function () {
+	this.timeout(120_000);
+	let pki: Pki;
+	let origin: FaultServer;
+	before(async () => {
+		pki = await createTestPki();
+		origin = await startFaultServer();
+	});
+	after(async () => origin.close());
+
+	for (const [name, start] of [
+		['tinyproxy', startTinyproxy],
+		['squid', startSquid],
+	] as const) {
+		describe(name, () => {
+			let proxy: RunningProxy;
+			let transport: Transport;
+			before(async () => (proxy = await start({ user: 'proxyuser', password: 'proxypass' })));
+			after(async () => proxy?.close());
+			beforeEach(() => (transport = createTransport()));
+			afterEach(() => transport.close());
+			const via = (url: string, options: CallOptions) => executeRequest(plainConnection(transport), { method: 'GET', url, options });
+			const withAuth: CallOptions = { proxyUrl: '', proxyUsername: 'proxyuser', proxyPassword: 'proxypass' };
+
+			it('forwards http calls with proxy authentication, keeping session cookies', async () => {
+				const options = { ...withAuth, proxyUrl: proxy.url };
+				expect((await via(`${origin.url}/cookies/set?sid=kept`, options)).ok).to.equal(true);
+				const echoed = await via(`${origin.url}/cookies/echo`, options);
+				expect(echoed.ok && (echoed.value.body as { value: { cookie: string } }).value.cookie).to.equal('sid=kept');
+				await proxy.waitForRequest(/cookies\/echo/);
+				expect(origin.requests.at(-1)!.headers['proxy-authorization']).to.equal(undefined);
+			});
+
+			it('tunnels https with CONNECT, with a client certificate, the path never seen by the proxy', async () => {
+				const server = await startTlsServer(pki, { requireClientCert: true });
+				try {
+					const outcome = await via(`${server.url}/secret-path`, { ...withAuth, proxyUrl: proxy.url, ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key });
+					expect(outcome.ok, JSON.stringify(outcome)).to.equal(true);
+					expect(server.lastClient().authorized).to.equal(true);
+					transport.close();
+					await proxy.waitForRequest(/CONNECT/);
+					expect(proxy.logs()).not.to.contain('secret-path');
+				} finally {
+					await server.close();
+				}
+			});
+
+			it('reports refused proxy credentials as a proxy error, never as the target answering', async () => {
+				for (const url of [`${origin.url}/echo`, 'https://127.0.0.1:9/']) {
+					const outcome = await via(url, { proxyUrl: proxy.url, proxyUsername: 'proxyuser', proxyPassword: 'wrong' });
+					expect(outcome.ok).to.equal(false);
+					if (!outcome.ok) {
+						expect(outcome.error.kind, url).to.equal('proxy');
+						expect(JSON.stringify(outcome.error)).not.to.contain('wrong');
+					}
+				}
+			});
+
+			it('goes direct for hosts listed in no-proxy', async () => {
+				const before = proxy.requestsSeen().length;
+				const outcome = await via(`${origin.url}/echo`, { proxyUrl: proxy.url, noProxy: '127.0.0.1' });
+				expect(outcome.ok).to.equal(true);
+				expect(origin.requests.at(-1)!.headers.via).to.equal(undefined);
+				expect(proxy.requestsSeen().length).to.equal(before);
+			});
+		});
+	}
 });
