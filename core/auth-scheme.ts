@@ -22,6 +22,13 @@ export interface AuthScheme<S = unknown> {
 	/** True when the response says the session is gone and a new login may fix it. */
 	isExpired(response: HttpResponse, request: HttpRequest): boolean;
 	logout?(wire: SchemeWire, state: S): Promise<void>;
+	/** When to log in again (epoch ms) because the server said the login expires: see renewalTime. */
+	renewAt?(state: S): number | undefined;
 	/** Every secret that could appear on the wire: credentials and what the login yielded. */
 	secrets(state: S | undefined): string[];
+}
+
+/** A little before a known expiry, so calls in flight do not meet it: 30 s, or a tenth of a short lifetime. */
+export function renewalTime(issuedAt: number, lifetimeMs: number): number {
+	return issuedAt + lifetimeMs - Math.min(30_000, lifetimeMs / 10);
 }

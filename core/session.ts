@@ -15,6 +15,7 @@ interface Login<S> {
 	state: Promise<S>;
 }
 
+
 /**
  * A logged-in conversation with one server for one credential. Concurrent calls share one login
  * (single flight); an expired session is replaced by exactly one new login, and each call that met
@@ -44,7 +45,11 @@ export class Session<S = unknown> {
 
 	async send(request: HttpRequest): Promise<SessionResult> {
 		if (!this.appliesTo(request.url)) return { response: await this.transport.send(request), attempts: 1 };
-		const first = this.current(request.settings);
+		let first = this.current(request.settings);
+		if (this.isStale(await first.state)) {
+			this.invalidate(first.generation);
+			first = this.current(request.settings);
+		}
 		const response = await this.transport.send(this.scheme.authorize(request, await first.state));
 		if (!this.scheme.isExpired(response, request)) return { response, attempts: 1 };
 		this.invalidate(first.generation);
@@ -76,6 +81,11 @@ export class Session<S = unknown> {
 
 	close(): void {
 		this.transport.close();
+	}
+
+	private isStale(state: S): boolean {
+		const renewAt = this.scheme.renewAt?.(state);
+		return renewAt !== undefined && Date.now() >= renewAt;
 	}
 
 	private appliesTo(url: string): boolean {
