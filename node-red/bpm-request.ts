@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createTransport, executeRequest, outputBody, outputHeaders, plainConnection, type BpmError, type Connection, type RequestInput, type SessionState } from '../core';
+import { createTransport, executeRequest, outputBody, outputHeaders, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
 import type { NodeDef, NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
 import type { VendorConfigNode } from './vendor-config-node';
 
@@ -7,6 +7,32 @@ interface RequestConfig extends NodeDef {
 	server?: string;
 	method: string;
 	url: string;
+	tls?: string;
+	proxy?: string;
+	failOn4xx?: boolean;
+	failOn5xx?: boolean;
+	exceptCodes?: string;
+	maxAttempts?: string;
+	retryOn5xx?: boolean;
+	retryCodes?: string;
+	retryOnNetworkError?: boolean;
+	safeToRepeat?: boolean;
+	retryDelayMs?: string;
+	timeoutMs?: string;
+	deadlineMs?: string;
+	followRedirects?: boolean;
+	allowUnauthorizedCerts?: boolean;
+}
+
+/** Node-RED's core tls-config node. */
+interface TlsConfigNode extends RuntimeNode {
+	addTLSOptions(options: Record<string, unknown>): void;
+}
+
+/** Node-RED's core http proxy node. */
+interface ProxyConfigNode extends RuntimeNode {
+	url?: string;
+	noproxy?: string[];
 }
 
 /** Marks msg.headers as response headers, so a following request node does not send them back out. */
@@ -28,6 +54,7 @@ export = function (RED: NodeRedApi): void {
 		const connection: Connection | undefined = server ? server.connection : plainConnection(ownTransport!);
 		const errorOutputWired = (config.wires?.[1]?.length ?? 0) > 0;
 		const unsubscribe = server?.session?.onStateChange((state) => this.status(SESSION_STATUS[state]));
+		const connectionOptions = connectionOptionsFor(RED, config);
 		if (server && !connection) this.status({ fill: 'red', shape: 'ring', text: 'bpm-request.status.config-error' });
 
 		this.on('input', (msg, send, done) => {
@@ -42,7 +69,9 @@ export = function (RED: NodeRedApi): void {
 				}
 			};
 			if (!connection) return fail({ kind: 'input', field: 'server', message: server?.configError ?? 'The server configuration is missing', attempts: 0, elapsedMs: 0 });
-			executeRequest(connection, requestInput(config, msg)).then((outcome) => {
+			const onRetry = (next: number, max: number) => this.status({ fill: 'yellow', shape: 'ring', text: `retry ${next}/${max}` });
+			executeRequest(connection, { ...requestInput(config, msg), options: { ...connectionOptions, ...messageOptions(config, msg) } }, { onRetry }).then((outcome) => {
+				if (outcome.ok && outcome.attempts > 1) this.status(server?.session ? SESSION_STATUS[server.session.state] : {});
 				if (!outcome.ok) return fail(outcome.error);
 				const response = outcome.value;
 				const headers = outputHeaders(response, connection.secrets());
@@ -72,6 +101,46 @@ function requestInput(config: RequestConfig, msg: NodeMessage): RequestInput {
 		url: config.url || String(msg.url ?? ''),
 		headers: requestHeaders(msg.headers),
 		...(hasBody ? payloadBody(msg.payload) : {}),
+	};
+}
+
+/** TLS and proxy come from Node-RED's own tls-config and http proxy nodes, read once per deploy. */
+function connectionOptionsFor(RED: NodeRedApi, config: RequestConfig): CallOptions {
+	const tls: Record<string, unknown> = {};
+	(config.tls ? (RED.nodes.getNode(config.tls) as TlsConfigNode | null) : null)?.addTLSOptions(tls);
+	const proxy = config.proxy ? (RED.nodes.getNode(config.proxy) as ProxyConfigNode | null) : null;
+	const text = (value: unknown) => (value === undefined ? undefined : String(value));
+	return {
+		ca: text(tls.ca),
+		cert: text(tls.cert),
+		key: text(tls.key),
+		passphrase: text(tls.passphrase),
+		pfx: Buffer.isBuffer(tls.pfx) ? tls.pfx : undefined,
+		allowUnauthorizedCerts: config.allowUnauthorizedCerts === true || tls.rejectUnauthorized === false,
+		proxyUrl: proxy?.url,
+		proxyUsername: proxy?.credentials.username,
+		proxyPassword: proxy?.credentials.password,
+		noProxy: proxy?.noproxy?.join(','),
+	};
+}
+
+/** The node's settings, with Node-RED's usual per-message overrides (as the core http request node reads them). */
+function messageOptions(config: RequestConfig, msg: NodeMessage): CallOptions {
+	const number = (value: unknown) => (value === undefined || value === '' ? undefined : Number(value));
+	return {
+		failOn4xx: config.failOn4xx ?? true,
+		failOn5xx: config.failOn5xx ?? true,
+		exceptCodes: config.exceptCodes,
+		maxAttempts: number(config.maxAttempts),
+		retryOn5xx: config.retryOn5xx ?? true,
+		retryCodes: config.retryCodes,
+		retryOnNetworkError: config.retryOnNetworkError ?? true,
+		safeToRepeat: config.safeToRepeat ?? false,
+		retryDelayMs: number(config.retryDelayMs),
+		timeoutMs: number(msg.requestTimeout ?? config.timeoutMs),
+		deadlineMs: number(config.deadlineMs),
+		followRedirects: msg.followRedirects === false ? false : (config.followRedirects ?? true),
+		...(msg.rejectUnauthorized === false || msg.rejectUnauthorized === 'false' ? { allowUnauthorizedCerts: true } : {}),
 	};
 }
 

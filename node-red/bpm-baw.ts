@@ -1,0 +1,7 @@
+import { baw } from '../core/schemes/baw';
+import type { NodeRedApi } from './node-red-api';
+import { registerVendorConfigNode } from './vendor-config-node';
+
+export = function (RED: NodeRedApi): void {
+	registerVendorConfigNode(RED, baw, { username: { type: 'text' }, password: { type: 'password' } });
+};

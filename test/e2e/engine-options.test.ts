@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import { startFaultServer, type FaultServer } from '../peers/fault-server';
+import { startTinyproxy, type RunningProxy } from '../peers/proxies';
+import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
+import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
+import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
+import { packageTgz } from './package-under-test';
+
+/** One case per engine option, run the same way in both runtimes. */
+interface Case {
+	name: string;
+	method: string;
+	url: (fault: FaultServer, other: FaultServer) => string;
+	options: Record<string, unknown>;
+	headers?: Record<string, string>;
+}
+
+const CASES: Case[] = [
+	{ name: 'retry', method: 'GET', url: (f) => `${f.url}/burst/2/503?key=RUN`, options: { maxAttempts: 3, retryDelayMs: 10 } },
+	{ name: 'except', method: 'GET', url: (f) => `${f.url}/status/404`, options: { exceptCodes: '404' } },
+	{ name: 'deadline', method: 'GET', url: (f) => `${f.url}/trickle?bytes=40&intervalMs=100`, options: { deadlineMs: 500 } },
+	{ name: 'redirect', method: 'GET', url: (f, o) => `${f.url}/redirect?to=${encodeURIComponent(`${o.url}/echo`)}`, options: {}, headers: { Authorization: 'Bearer e2e-secret', 'X-API-Key': 'e2e-key' } },
+	{ name: 'badcodes', method: 'GET', url: (f) => `${f.url}/echo`, options: { retryCodes: '429, soon' } },
+];
+
+function checkResults(results: Record<string, { ok: boolean; status?: number; error?: any }>, fault: FaultServer, other: FaultServer, run: string) {
+	expect(results.retry, 'retry').to.include({ ok: true, status: 200 });
+	expect(fault.requests.filter((r) => r.url.includes(`key=${run}`))).to.have.length(3);
+	expect(results.except, 'except').to.include({ ok: true, status: 404 });
+	expect(results.deadline.ok, 'deadline').to.equal(false);
+	expect(results.deadline.error.kind).to.equal('timeout');
+	expect(results.redirect, 'redirect').to.include({ ok: true, status: 200 });
+	expect(other.requests.at(-1)!.headers).not.to.have.any.keys('authorization', 'x-api-key');
+	expect(results.badcodes.ok).to.equal(false);
+	expect(results.badcodes.error).to.include({ kind: 'input', field: 'retryCodes' });
+}
+
+for (const [label, runtime] of [
+	['Node-RED 4.1 (Node 20)', async () => ensureNodeRed4()],
+	['Node-RED 5 (Node 24)', ensureNodeRed5],
+] as const) {
+	describe(`engine options in real ${label}`, function () {
+		this.timeout(5 * 60 * 1000);
+		let fault: FaultServer;
+		let other: FaultServer;
+		let proxy: RunningProxy;
+		let nodeRed: NodeRedInstance;
+		const run = `nr${label.replace(/\W/g, '')}`;
+
+		before(async () => {
+			[fault, other, proxy] = await Promise.all([startFaultServer(), startFaultServer(), startTinyproxy({ user: 'pu', password: 'pp' })]);
+			const tab = 'opt-tab';
+			const flows: object[] = [
+				{ id: tab, type: 'tab', label: 'options' },
+				{ id: 'opt-proxy', type: 'http proxy', url: proxy.url, noproxy: [], credentials: { username: 'pu', password: 'pp' } },
+				{ id: 'opt-reply-ok', type: 'change', z: tab, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"ok": true, "status": statusCode}', tot: 'jsonata' }, { t: 'delete', p: 'headers', pt: 'msg' }, { t: 'set', p: 'statusCode', pt: 'msg', to: '200', tot: 'num' }], wires: [['opt-out']] },
+				{ id: 'opt-reply-error', type: 'change', z: tab, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"ok": false, "error": error}', tot: 'jsonata' }, { t: 'delete', p: 'headers', pt: 'msg' }, { t: 'set', p: 'statusCode', pt: 'msg', to: '200', tot: 'num' }], wires: [['opt-out']] },
+				{ id: 'opt-out', type: 'http response', z: tab, wires: [] },
+				...[...CASES, { name: 'proxy', method: 'GET', url: (f: FaultServer) => `${f.url}/echo`, options: { proxy: 'opt-proxy' } }].flatMap((c) => [
+					{ id: `in-${c.name}`, type: 'http in', z: tab, url: `/${c.name}`, method: 'get', wires: [[`hdr-${c.name}`]] },
+					{ id: `hdr-${c.name}`, type: 'change', z: tab, rules: [{ t: 'set', p: 'headers', pt: 'msg', to: JSON.stringify(c.headers ?? {}), tot: 'json' }], wires: [[`req-${c.name}`]] },
+					{ id: `req-${c.name}`, type: 'bpm-request', z: tab, method: c.method, url: c.url(fault, other).replace('RUN', run), ...c.options, wires: [['opt-reply-ok'], ['opt-reply-error']] },
+				]),
+			];
+			nodeRed = await startNodeRed({ runtime: await runtime(), packageTgz: packageTgz(), flows });
+		});
+		after(async () => {
+			await nodeRed?.stop();
+			await Promise.all([fault?.close(), other?.close(), proxy?.close()]);
+		});
+
+		it('applies retry, exception codes, the deadline, safe redirects and code-list validation', async () => {
+			const results: Record<string, any> = {};
+			for (const c of CASES) results[c.name] = (await nodeRed.request('GET', `/${c.name}`)).body;
+			checkResults(results, fault, other, run);
+		});
+
+		it('goes through a core http proxy config node with its credentials', async () => {
+			const reply = await nodeRed.request('GET', '/proxy');
+			expect(reply.body, reply.text).to.include({ ok: true, status: 200 });
+			expect(fault.requests.at(-1)!.headers.via).to.contain('tinyproxy');
+		});
+	});
+}
+
+describe('engine options in real n8n 2.40 (Node 24)', function () {
+	this.timeout(10 * 60 * 1000);
+	let fault: FaultServer;
+	let other: FaultServer;
+	let home: N8nHome;
+
+	before(async () => {
+		[fault, other] = await Promise.all([startFaultServer(), startFaultServer()]);
+		home = await createN8nHome({ runtime: await ensureN8n(), packageTgz: packageTgz() });
+		const nodes = CASES.map((c, i) => ({
+			id: `n-${c.name}`,
+			name: c.name,
+			type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+			typeVersion: 1,
+			position: [300, i * 150],
+			onError: 'continueErrorOutput',
+			parameters: {
+				authentication: 'none',
+				method: c.method,
+				url: c.url(fault, other).replace('RUN', 'n8n'),
+				sendHeaders: Boolean(c.headers),
+				headerParameters: { parameters: Object.entries(c.headers ?? {}).map(([name, value]) => ({ name, value })) },
+				options: c.options,
+			},
+		}));
+		await home.importWorkflows([
+			{
+				id: 'bpmcOptions1',
+				name: 'engine options',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, ...nodes],
+				connections: { Start: { main: [CASES.map((c) => ({ node: c.name, type: 'main', index: 0 }))] } },
+			},
+		]);
+	});
+	after(async () => {
+		await home?.remove();
+		await Promise.all([fault?.close(), other?.close()]);
+	});
+
+	it('applies retry, exception codes, the deadline, safe redirects and code-list validation', async () => {
+		const run = await home.execute('bpmcOptions1');
+		expect(run.status, run.stderr).to.equal('success');
+		const results: Record<string, any> = {};
+		for (const c of CASES) {
+			const [success] = nodeOutput(run, c.name, 0);
+			const [failure] = nodeOutput(run, c.name, 1) ?? [];
+			results[c.name] = success ? { ok: true, status: success.json.statusCode } : { ok: false, error: failure.json.error };
+		}
+		checkResults(results, fault, other, 'n8n');
+	});
+});
