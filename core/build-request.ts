@@ -1,5 +1,6 @@
 import type { CallOptions } from './call-options';
-import { HTTP_METHODS, type HttpMethod, type HttpRequest, type RequestBody } from './http-types';
+import { fileFromPath } from './file-source';
+import { HTTP_METHODS, type FileSource, type HttpMethod, type HttpRequest, type RequestBody } from './http-types';
 import { inputError } from './bpm-error';
 
 /** What a user fills in, in either runtime, before validation. */
@@ -12,8 +13,14 @@ export interface RequestInput {
 	headers?: Array<{ name: string; value: string }>;
 	/** JSON body: a value, or JSON text to parse. */
 	json?: unknown;
-	/** A body sent as given, when there is no JSON body. */
-	raw?: { data: string | Buffer; contentType: string };
+	/** Form fields, sent application/x-www-form-urlencoded. */
+	form?: Array<{ name: string; value: string }>;
+	/** A body sent as given (text, XML, HTML, octets); a charset is added to text types. */
+	raw?: { data: string | Buffer; contentType: string; charset?: string };
+	/** A file (in memory or a path on disk): the whole body, or one multipart part when multipartField is set. */
+	file?: { source: FileSource | { path: string; contentType: string; fileName?: string }; multipartField?: string; fields?: Array<{ name: string; value: string }> };
+	/** Cookies sent with this call, besides those the session keeps. */
+	cookies?: Array<{ name: string; value: string }>;
 	/** Retry, status rules, timeouts, redirects, TLS and proxy. */
 	options?: CallOptions;
 }
@@ -35,8 +42,10 @@ export function buildRequest(input: RequestInput): HttpRequest {
 		checkHeader(name, value);
 		headers[name] = value;
 	}
-	const body = input.json === undefined || input.json === '' ? rawBody(input.raw) : jsonBody(input.json);
-	return { method, url: url.toString(), headers, body };
+	const cookies = (input.cookies ?? []).filter(({ name, value }) => name !== '' || value !== '');
+	for (const { name, value } of cookies) checkCookie(name, value);
+	if (cookies.length > 0) headers.Cookie = cookies.map(({ name, value }) => `${name}=${value}`).join('; ');
+	return { method, url: url.toString(), headers, body: requestBody(input) };
 }
 
 function parseMethod(method: string): HttpMethod {
@@ -81,8 +90,33 @@ function jsonBody(json: unknown): RequestBody {
 	}
 }
 
-function rawBody(raw: RequestInput['raw']): RequestBody | undefined {
-	return raw && { kind: 'raw', data: raw.data, contentType: raw.contentType };
+/** At most one body: two would leave the server to guess which one the user meant. */
+function requestBody(input: RequestInput): RequestBody | undefined {
+	const json = input.json === undefined || input.json === '' ? undefined : input.json;
+	const given = [json !== undefined, input.form !== undefined, input.raw !== undefined, input.file !== undefined].filter(Boolean).length;
+	if (given > 1) throw inputError('body', 'Only one body can be sent: JSON, form fields, raw content or a file');
+	if (json !== undefined) return jsonBody(json);
+	if (input.form) return { kind: 'form', fields: input.form.map(({ name, value }) => [name, value]) };
+	if (input.raw) return { kind: 'raw', data: input.raw.data, contentType: withCharset(input.raw.contentType, input.raw.charset) };
+	if (input.file) {
+		const { multipartField, fields = [] } = input.file;
+		const given = input.file.source;
+		const source = 'path' in given ? fileFromPath(given.path, given.contentType, given.fileName) : given;
+		if (multipartField === undefined) return { kind: 'file', file: source };
+		if (!HEADER_NAME.test(multipartField) || /["\r\n]/.test(source.fileName)) throw inputError('file', 'The multipart field name or file name has a character that cannot be sent');
+		return { kind: 'multipart', file: source, fieldName: multipartField, fields: fields.map(({ name, value }) => [name, value]) };
+	}
+	return undefined;
+}
+
+function withCharset(contentType: string, charset: string | undefined): string {
+	if (!charset || /charset=/i.test(contentType) || !/^(text\/|application\/(?:[\w.+-]+\+)?(?:xml|json)\b)/i.test(contentType)) return contentType;
+	return `${contentType}; charset=${charset}`;
+}
+
+function checkCookie(name: string, value: string): void {
+	if (!HEADER_NAME.test(name)) throw inputError('cookies', `Cookie name "${escapeControls(name)}" is not valid`);
+	if (/[\u0000-\u001f\u007f;,\s"\\]/.test(value)) throw inputError('cookies', `Cookie "${name}" has a character its value cannot carry (control, space, comma, semicolon, quote or backslash)`);
 }
 
 function escapeControls(text: string): string {

@@ -1,6 +1,6 @@
 import { inputError } from './bpm-error';
 import { NO_RETRY, type RetryPolicy } from './calculate-retry-delay';
-import type { ExchangeSettings } from './http-types';
+import type { ExchangeSettings, ResponseFormat } from './http-types';
 import { FAIL_ON_ERRORS, parseStatusCodes, type StatusPolicy } from './status-policy';
 
 /**
@@ -26,6 +26,8 @@ export interface CallOptions {
 	followRedirects?: boolean;
 	maxRedirects?: number;
 	maxResponseBytes?: number;
+	responseFormat?: string;
+	ignoreBody?: boolean;
 	allowUnauthorizedCerts?: boolean;
 	ca?: string;
 	cert?: string;
@@ -67,6 +69,8 @@ export function parseCallOptions(options: CallOptions = {}): ParsedCallOptions {
 		followRedirects: options.followRedirects,
 		maxRedirects: whole(options.maxRedirects, 'maxRedirects', 0, 50),
 		maxResponseBytes: whole(options.maxResponseBytes, 'maxResponseBytes', 1, Number.MAX_SAFE_INTEGER),
+		responseFormat: responseFormat(options.responseFormat),
+		ignoreBody: options.ignoreBody,
 		tls: defined({
 			rejectUnauthorized: !options.allowUnauthorizedCerts,
 			ca: text(options.ca),
@@ -85,6 +89,15 @@ export function parseCallOptions(options: CallOptions = {}): ParsedCallOptions {
 			: undefined,
 	});
 	return { status, retry, settings };
+}
+
+const RESPONSE_FORMATS: readonly ResponseFormat[] = ['auto', 'json', 'text', 'binary'];
+
+function responseFormat(value: string | undefined): ResponseFormat | undefined {
+	if (value === undefined || value === '') return undefined;
+	const format = RESPONSE_FORMATS.find((f) => f === value);
+	if (!format) throw inputError('responseFormat', `responseFormat must be one of ${RESPONSE_FORMATS.join(', ')}, not "${value}"`);
+	return format;
 }
 
 function whole(value: number | undefined, field: string, min: number, max: number): number | undefined {

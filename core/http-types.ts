@@ -3,11 +3,26 @@
 export const HTTP_METHODS = ['HEAD', 'GET', 'DELETE', 'POST', 'PUT', 'PATCH'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-/** A body the engine can send again on a replay or retry: never a consumed stream. */
+/** A file to upload: opened afresh for each attempt, so a retry or a replay never meets a consumed stream. */
+export interface FileSource {
+	open(): NodeJS.ReadableStream;
+	/** Bytes; sent as Content-Length, so the upload streams without chunked encoding or buffering. */
+	size: number;
+	fileName: string;
+	contentType: string;
+}
+
+/** A body the engine can send again on a replay or retry. */
 export type RequestBody =
 	| { kind: 'json'; value: unknown }
 	| { kind: 'form'; fields: Array<[string, string]> }
-	| { kind: 'raw'; data: string | Buffer; contentType: string };
+	| { kind: 'raw'; data: string | Buffer; contentType: string }
+	/** The file as the whole body (the connectors' POST FILE / PUT FILE). */
+	| { kind: 'file'; file: FileSource }
+	/** The file as one part of multipart/form-data, with other text fields. */
+	| { kind: 'multipart'; file: FileSource; fieldName: string; fields: Array<[string, string]> };
+
+export type ResponseFormat = 'auto' | 'json' | 'text' | 'binary';
 
 /** How one exchange travels: everything here may differ between two calls of the same session. */
 export interface ExchangeSettings {
@@ -20,6 +35,9 @@ export interface ExchangeSettings {
 	maxRedirects: number;
 	tls: TlsSettings;
 	proxy?: ProxySettings;
+	responseFormat: ResponseFormat;
+	/** The body is read and dropped: the item carries status and headers only. */
+	ignoreBody: boolean;
 }
 
 export interface TlsSettings {
@@ -47,6 +65,8 @@ export const DEFAULT_EXCHANGE: ExchangeSettings = {
 	followRedirects: true,
 	maxRedirects: 10,
 	tls: { rejectUnauthorized: true },
+	responseFormat: 'auto',
+	ignoreBody: false,
 };
 
 export interface HttpRequest {

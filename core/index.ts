@@ -16,6 +16,7 @@ export * from './calculate-retry-delay';
 export * from './parse-retry-after';
 export * from './status-policy';
 export * from './call-options';
+export * from './file-source';
 export * from './vendor';
 export * from './vendors';
 export { bonita, bonitaScheme, type BonitaConfig } from './schemes/bonita';

@@ -1,13 +1,15 @@
-import type { ResponseBody } from './http-types';
+import type { ResponseBody, ResponseFormat } from './http-types';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 const TEXT_TYPE = /^(?:text\/|application\/(?:[\w.+-]+\+)?xml\b|application\/x-www-form-urlencoded\b)/i;
 
-/** Chooses JSON, text or binary from the Content-Type, as Bonita's connectors and both runtimes' HTTP nodes do. */
-export function parseBody(data: Buffer, contentType: string | undefined): ResponseBody {
+/** JSON, text or binary: as asked, or (auto) from the Content-Type, as Bonita's connectors and both runtimes' HTTP nodes do. */
+export function parseBody(data: Buffer, contentType: string | undefined, format: ResponseFormat = 'auto'): ResponseBody {
 	if (data.length === 0) return { kind: 'empty' };
 	const type = contentType ?? '';
-	if (JSON_TYPE.test(type)) {
+	if (format === 'binary') return { kind: 'binary', value: data, contentType: type || 'application/octet-stream' };
+	if (format === 'text') return { kind: 'text', value: data.toString(charsetOf(type)) };
+	if (format === 'json' || JSON_TYPE.test(type)) {
 		const text = data.toString('utf8');
 		try {
 			return { kind: 'json', value: parseJsonSafely(text) };

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import FormData from 'form-data';
 import { CookieJar } from 'tough-cookie';
 import { AgentPool } from './agent-pool';
 import { BpmFailure } from './bpm-error';
@@ -36,14 +37,18 @@ export function createTransport(): Transport {
 		const headers = { ...request.headers };
 		const jarCookies = sendJarCookies ? await jar.getCookieString(request.url) : '';
 		if (jarCookies) headers.Cookie = headers.Cookie ? `${headers.Cookie}; ${jarCookies}` : jarCookies;
-		const { data, contentType } = encodeBody(request.body);
-		if (contentType && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = contentType;
-		const send = () =>
-			client.request<Buffer>({
+		const send = () => {
+			// Encoded per attempt: a file body is a fresh stream each time.
+			const { data, contentType, length } = encodeBody(request.body);
+			const sent = { ...headers };
+			if (contentType && !Object.keys(sent).some((name) => name.toLowerCase() === 'content-type')) sent['Content-Type'] = contentType;
+			if (length !== undefined) sent['Content-Length'] = String(length);
+			return client.request<Buffer>({
 				method: request.method,
 				url: request.url,
-				headers,
+				headers: sent,
 				data,
+				maxBodyLength: Infinity,
 				timeout: settings.timeoutMs,
 				signal: AbortSignal.timeout(settings.deadlineMs),
 				maxContentLength: settings.maxResponseBytes,
@@ -51,6 +56,7 @@ export function createTransport(): Transport {
 				httpsAgent: route.httpsAgent,
 				proxy: route.proxy,
 			});
+		};
 		let response: AxiosResponse<Buffer>;
 		try {
 			response = await send().catch((error: unknown) => {
@@ -72,7 +78,7 @@ export function createTransport(): Transport {
 			status: response.status,
 			statusText: response.statusText,
 			headers: responseHeaders,
-			body: parseBody(Buffer.from(response.data ?? []), headerText(responseHeaders['content-type'])),
+			body: settings.ignoreBody ? { kind: 'empty' } : parseBody(Buffer.from(response.data ?? []), headerText(responseHeaders['content-type']), settings.responseFormat),
 			url: request.url,
 		};
 	};
@@ -107,9 +113,17 @@ export function createTransport(): Transport {
 	};
 }
 
-function encodeBody(body: RequestBody | undefined): { data?: string | Buffer; contentType?: string } {
+function encodeBody(body: RequestBody | undefined): { data?: string | Buffer | NodeJS.ReadableStream; contentType?: string; length?: number } {
 	if (!body) return {};
 	switch (body.kind) {
+		case 'file':
+			return { data: body.file.open(), contentType: body.file.contentType, length: body.file.size };
+		case 'multipart': {
+			const form = new FormData();
+			for (const [name, value] of body.fields) form.append(name, value);
+			form.append(body.fieldName, body.file.open(), { filename: body.file.fileName, contentType: body.file.contentType, knownLength: body.file.size });
+			return { data: form, contentType: form.getHeaders()['content-type'], length: form.getLengthSync() };
+		}
 		case 'json':
 			return { data: JSON.stringify(body.value), contentType: 'application/json; charset=utf-8' };
 		case 'form':
