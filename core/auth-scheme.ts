@@ -22,6 +22,8 @@ export interface AuthScheme<S = unknown> {
 	/** True when the response says the session is gone and a new login may fix it. */
 	isExpired(response: HttpResponse, request: HttpRequest): boolean;
 	logout?(wire: SchemeWire, state: S): Promise<void>;
+	/** The vendor's explanation of a failed response, when the generic one would mislead; undefined otherwise. */
+	describeFailure?(response: HttpResponse, request: HttpRequest): string | undefined;
 	/** When to log in again (epoch ms) because the server said the login expires: see renewalTime. */
 	renewAt?(state: S): number | undefined;
 	/** Every secret that could appear on the wire: credentials and what the login yielded. */

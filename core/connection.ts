@@ -1,4 +1,4 @@
-import type { HttpRequest } from './http-types';
+import type { HttpRequest, HttpResponse } from './http-types';
 import { Session, type SessionResult } from './session';
 import { createTransport, type Transport } from './transport';
 import type { VendorDefinition } from './vendor';
@@ -8,6 +8,7 @@ export interface Connection {
 	readonly baseUrl?: string;
 	send(request: HttpRequest): Promise<SessionResult>;
 	secrets(): string[];
+	describeFailure?(response: HttpResponse, request: HttpRequest): string | undefined;
 }
 
 export function sessionConnection(session: Session): Connection {
@@ -15,6 +16,7 @@ export function sessionConnection(session: Session): Connection {
 		baseUrl: session.scheme.baseUrl,
 		send: (request) => session.send(request),
 		secrets: () => session.secrets(),
+		describeFailure: (response, request) => session.scheme.describeFailure?.(response, request),
 	};
 }
 

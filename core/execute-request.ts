@@ -58,7 +58,7 @@ export async function executeRequest(connection: Connection, input: RequestInput
 			await sleep(delay);
 			continue;
 		}
-		if (isFailureStatus(response.status, policy.status)) return fail(httpFailure(request, response, exchanges));
+		if (isFailureStatus(response.status, policy.status)) return fail(httpFailure(request, response, exchanges, connection.describeFailure?.(response, request)));
 		return { ok: true, value: response, attempts: exchanges, elapsedMs: Date.now() - started };
 	}
 }
@@ -68,11 +68,11 @@ function failureDetail(error: unknown, where: { method?: string; url?: string })
 	return { ...where, kind: 'network', message: `Unexpected failure: ${(error as Error)?.message ?? String(error)}` };
 }
 
-function httpFailure(request: HttpRequest, response: HttpResponse, exchanges: number): Omit<BpmError, 'attempts' | 'elapsedMs'> {
+function httpFailure(request: HttpRequest, response: HttpResponse, exchanges: number, explanation: string | undefined): Omit<BpmError, 'attempts' | 'elapsedMs'> {
 	const note = exchanges > 1 ? ` after ${exchanges} attempts` : '';
 	return {
 		kind: 'http',
-		message: `${request.method} ${request.url} answered ${response.status} ${response.statusText}${note}`.trim(),
+		message: explanation ?? `${request.method} ${request.url} answered ${response.status} ${response.statusText}${note}`.trim(),
 		status: response.status,
 		statusText: response.statusText,
 		body: bodyExcerpt(response.body),

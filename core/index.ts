@@ -20,4 +20,7 @@ export * from './file-source';
 export * from './vendor';
 export * from './vendors';
 export { bonita, bonitaScheme, type BonitaConfig } from './schemes/bonita';
+export { baw, bawScheme, type BawConfig } from './schemes/baw';
+export { simplicite, simpliciteScheme, type SimpliciteConfig } from './schemes/simplicite';
+export { funnelback, funnelbackScheme, type FunnelbackConfig } from './schemes/funnelback';
 export * from './output';

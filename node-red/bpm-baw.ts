@@ -1,4 +1,4 @@
-import { baw } from '../core/schemes/baw';
+import { baw } from '../core';
 import type { NodeRedApi } from './node-red-api';
 import { registerVendorConfigNode } from './vendor-config-node';
 

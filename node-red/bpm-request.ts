@@ -4,7 +4,8 @@ import type { NodeDef, NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from '
 import type { VendorConfigNode } from './vendor-config-node';
 
 interface RequestConfig extends NodeDef {
-	server?: string;
+	/** 'none', or a vendor id whose property holds the config node's id (bonita: '<id>'). */
+	auth?: string;
 	method: string;
 	url: string;
 	tls?: string;
@@ -49,13 +50,15 @@ const SESSION_STATUS: Record<SessionState, NodeStatus> = {
 export = function (RED: NodeRedApi): void {
 	RED.nodes.registerType('bpm-request', function (this: RuntimeNode, config: RequestConfig) {
 		RED.nodes.createNode(this, config);
-		const server = config.server ? (RED.nodes.getNode(config.server) as VendorConfigNode | null) : null;
+		const serverId = config.auth && config.auth !== 'none' ? config[config.auth] : undefined;
+		const server = typeof serverId === 'string' && serverId ? (RED.nodes.getNode(serverId) as VendorConfigNode | null) : null;
 		const ownTransport = server ? undefined : createTransport();
 		const connection: Connection | undefined = server ? server.connection : plainConnection(ownTransport!);
 		const errorOutputWired = (config.wires?.[1]?.length ?? 0) > 0;
 		const unsubscribe = server?.session?.onStateChange((state) => this.status(SESSION_STATUS[state]));
 		const connectionOptions = connectionOptionsFor(RED, config);
-		if (server && !connection) this.status({ fill: 'red', shape: 'ring', text: 'bpm-request.status.config-error' });
+		const missingServer = config.auth !== undefined && config.auth !== 'none' && !server;
+		if ((server && !connection) || missingServer) this.status({ fill: 'red', shape: 'ring', text: 'bpm-request.status.config-error' });
 
 		this.on('input', (msg, send, done) => {
 			const fail = (error: BpmError) => {
@@ -68,7 +71,7 @@ export = function (RED: NodeRedApi): void {
 					done(new Error(error.message));
 				}
 			};
-			if (!connection) return fail({ kind: 'input', field: 'server', message: server?.configError ?? 'The server configuration is missing', attempts: 0, elapsedMs: 0 });
+			if (!connection || missingServer) return fail({ kind: 'input', field: 'server', message: server?.configError ?? `The ${config.auth} server configuration is missing`, attempts: 0, elapsedMs: 0 });
 			const onRetry = (next: number, max: number) => this.status({ fill: 'yellow', shape: 'ring', text: `retry ${next}/${max}` });
 			executeRequest(connection, { ...requestInput(config, msg), options: { ...connectionOptions, ...messageOptions(config, msg) } }, { onRetry }).then((outcome) => {
 				if (outcome.ok && outcome.attempts > 1) this.status(server?.session ? SESSION_STATUS[server.session.state] : {});

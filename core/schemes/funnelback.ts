@@ -1,6 +1,6 @@
 import type { AuthScheme } from '../auth-scheme';
 import { BpmFailure, inputError } from '../bpm-error';
-import { headerValue, type HttpRequest, type HttpResponse } from '../http-types';
+import { headerValue } from '../http-types';
 import { requireText, requireUrl, type VendorDefinition } from '../vendor';
 
 export type FunnelbackAuthMode = 'login' | 'applicationToken';
@@ -31,11 +31,6 @@ export interface FunnelbackState {
  * What core does not ask of a scheme yet: the words for a failed response that only the scheme can
  * explain. A revoked application token is an ordinary 401 to the engine; see describeFailure.
  */
-export interface FunnelbackScheme extends AuthScheme<FunnelbackState> {
-	/** A message for a failed response that needs the vendor's explanation, or undefined for the generic one. */
-	describeFailure(response: HttpResponse, request: HttpRequest): string | undefined;
-}
-
 const TOKEN = 'X-Security-Token';
 const LOGIN_PATH = '/admin-api/account/v1/login';
 
@@ -45,7 +40,7 @@ const LOGIN_PATH = '/admin-api/account/v1/login';
  * on a 401 (two weeks, revoked, password changed, server restarted) and a new login fixes it. A
  * non-expiring application token needs no login, and nothing but a new token fixes its 401.
  */
-export function funnelbackScheme(config: FunnelbackConfig): FunnelbackScheme {
+export function funnelbackScheme(config: FunnelbackConfig): AuthScheme<FunnelbackState> {
 	const base = config.url.replace(/\/+$/, '');
 	const usesLogin = config.authMode === 'login';
 	return {

@@ -7,7 +7,7 @@ import { packageTgz } from './package-under-test';
 const FLOW = [
 	{ id: 'ed-tab', type: 'tab', label: 'editor' },
 	{ id: 'ed-server', type: 'bpm-bonita', name: 'Bonita', url: 'http://127.0.0.1:9/bonita' },
-	{ id: 'ed-request', type: 'bpm-request', z: 'ed-tab', server: 'ed-server', method: 'GET', url: 'API/bpm/process', x: 200, y: 100, wires: [[], []] },
+	{ id: 'ed-request', type: 'bpm-request', z: 'ed-tab', auth: 'bonita', bonita: 'ed-server', method: 'GET', url: 'API/bpm/process', x: 200, y: 100, wires: [[], []] },
 ];
 
 /** Flags for a closed network: without them Chromium floods the log with refused background connections. */
@@ -54,7 +54,9 @@ for (const [label, runtime] of [
 			await page.locator('#node-input-url').waitFor();
 			expect(await page.inputValue('#node-input-url')).to.equal('API/bpm/process');
 			expect(await page.inputValue('#node-input-method')).to.equal('GET');
-			expect(await page.locator('label[for="node-input-server"]').textContent()).to.contain('Server');
+			expect(await page.inputValue('#node-input-auth')).to.equal('bonita');
+			expect(await page.locator('#node-row-bonita').isVisible()).to.equal(true);
+			expect(await page.locator('#node-row-baw').isVisible()).to.equal(false);
 			await page.locator('#node-dialog-cancel').click();
 		});
 

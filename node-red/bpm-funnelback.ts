@@ -1,0 +1,7 @@
+import { funnelback } from '../core';
+import type { NodeRedApi } from './node-red-api';
+import { registerVendorConfigNode } from './vendor-config-node';
+
+export = function (RED: NodeRedApi): void {
+	registerVendorConfigNode(RED, funnelback, { username: { type: 'text' }, password: { type: 'password' }, applicationToken: { type: 'password' } });
+};

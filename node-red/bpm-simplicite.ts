@@ -1,0 +1,7 @@
+import { simplicite } from '../core';
+import type { NodeRedApi } from './node-red-api';
+import { registerVendorConfigNode } from './vendor-config-node';
+
+export = function (RED: NodeRedApi): void {
+	registerVendorConfigNode(RED, simplicite, { username: { type: 'text' }, password: { type: 'password' } });
+};

@@ -1,0 +1,223 @@
+import { expect } from 'chai';
+import { startBawSimulator } from '../simulators/baw';
+import { startFunnelbackSimulator } from '../simulators/funnelback';
+import { startSimpliciteSimulator } from '../simulators/simplicite';
+import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
+import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
+import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
+import { MARKER_PASSWORD, packageTgz } from './package-under-test';
+
+interface Simulator {
+	url: string;
+	origin: string;
+	stats: { logins: number };
+	resetStats(): void;
+	close(): Promise<void>;
+}
+
+/** One realistic job per vendor, with the simulator's sessions expired between two steps. */
+interface Step {
+	name: string;
+	method: string;
+	/** Node-RED: a JSONata expression for msg.url (msg.rowId holds the created record's id). */
+	nodeRedUrl: string;
+	/** n8n: the URL parameter, an expression where it needs an earlier step. */
+	n8nUrl: string;
+	json?: unknown;
+}
+
+interface VendorJob {
+	vendor: 'baw' | 'simplicite' | 'funnelback';
+	configType: string;
+	credentialType: string;
+	start(): Promise<Simulator>;
+	settings(sim: Simulator): Record<string, unknown>;
+	steps: Step[];
+	/** Status of each step, by name, in the order run. */
+	expected: Record<string, number>;
+}
+
+const literal = (url: string): Pick<Step, 'nodeRedUrl' | 'n8nUrl'> => ({ nodeRedUrl: JSON.stringify(url), n8nUrl: url });
+const EXPIRE: Omit<Step, 'nodeRedUrl' | 'n8nUrl'> = { name: 'expire', method: 'POST' };
+
+const JOBS: VendorJob[] = [
+	{
+		vendor: 'baw',
+		configType: 'bpm-baw',
+		credentialType: 'bawApi',
+		start: () => startBawSimulator({ prefix: '/baw/dev', users: { admin: MARKER_PASSWORD } }),
+		settings: (sim) => ({ url: sim.url, username: 'admin', password: MARKER_PASSWORD, requestedLifetime: 7200, refreshGroups: false }),
+		steps: [
+			{ name: 'start', method: 'POST', ...literal('bpm/processes?model=Vacation%20request&container=VR'), json: { input: [{ name: 'days', data: 3 }] } },
+			{ ...EXPIRE, ...literal('/_sim/expire') },
+			{ name: 'tasks', method: 'GET', ...literal('bpm/user-tasks') },
+		],
+		expected: { start: 201, expire: 204, tasks: 200 },
+	},
+	{
+		vendor: 'simplicite',
+		configType: 'bpm-simplicite',
+		credentialType: 'simpliciteApi',
+		start: () => startSimpliciteSimulator({ users: { designer: MARKER_PASSWORD } }),
+		settings: (sim) => ({ url: sim.url, username: 'designer', password: MARKER_PASSWORD, tokenTransport: 'header', v3Mode: false }),
+		steps: [
+			{ name: 'create', method: 'POST', ...literal('api/rest/DemoSupplier'), json: { demoSupCode: 'E2E', demoSupName: 'End to End Ltd.' } },
+			{ name: 'read', method: 'GET', nodeRedUrl: '"api/rest/DemoSupplier/" & rowId', n8nUrl: "=api/rest/DemoSupplier/{{ $('create').item.json.body.row_id }}" },
+			{ ...EXPIRE, ...literal('/_sim/expire') },
+			{ name: 'update', method: 'PUT', nodeRedUrl: '"api/rest/DemoSupplier/" & rowId', n8nUrl: "=api/rest/DemoSupplier/{{ $('create').item.json.body.row_id }}", json: { demoSupName: 'Renamed Ltd.' } },
+			{ name: 'delete', method: 'DELETE', nodeRedUrl: '"api/rest/DemoSupplier/" & rowId', n8nUrl: "=api/rest/DemoSupplier/{{ $('create').item.json.body.row_id }}" },
+		],
+		expected: { create: 200, read: 200, expire: 204, update: 200, delete: 200 },
+	},
+	{
+		vendor: 'funnelback',
+		configType: 'bpm-funnelback',
+		credentialType: 'funnelbackApi',
+		start: () => startFunnelbackSimulator({ users: { admin: { password: MARKER_PASSWORD, canCreateNonExpiring: true } } }),
+		settings: (sim) => ({ url: sim.url, authMode: 'login', username: 'admin', password: MARKER_PASSWORD }),
+		steps: [
+			{ name: 'search', method: 'GET', ...literal('s/search.json?collection=client~sp-docs&query=search') },
+			{ name: 'packages', method: 'GET', ...literal('admin-api/search-packages/v1/') },
+			{ ...EXPIRE, ...literal('/_sim/expire') },
+			{ name: 'tokens', method: 'GET', ...literal('admin-api/application-tokens/v1/application-tokens') },
+		],
+		expected: { search: 200, packages: 200, expire: 204, tokens: 200 },
+	},
+];
+
+/** The expire step goes to the simulator's control endpoint, unauthenticated. */
+const absolute = (step: Step, sim: Simulator, url: string) => (step.name === 'expire' ? `${sim.origin}/_sim/expire` : url);
+
+function nodeRedFlow(job: VendorJob, sim: Simulator): object[] {
+	const tab = `v-${job.vendor}`;
+	const { username, password, applicationToken, ...config } = job.settings(sim);
+	const nodes: object[] = [
+		{ id: tab, type: 'tab', label: job.vendor },
+		{ id: `${tab}-server`, type: job.configType, ...config, credentials: { username, password, applicationToken } },
+		{ id: `${tab}-in`, type: 'http in', z: tab, url: `/${job.vendor}`, method: 'post', wires: [[`${tab}-prep-0`]] },
+		{ id: `${tab}-error`, type: 'change', z: tab, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"failed": error, "results": results}', tot: 'jsonata' }, { t: 'delete', p: 'headers', pt: 'msg' }, { t: 'set', p: 'statusCode', pt: 'msg', to: '200', tot: 'num' }], wires: [[`${tab}-out`]] },
+		{ id: `${tab}-done`, type: 'change', z: tab, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"results": results}', tot: 'jsonata' }, { t: 'delete', p: 'headers', pt: 'msg' }, { t: 'set', p: 'statusCode', pt: 'msg', to: '200', tot: 'num' }], wires: [[`${tab}-out`]] },
+		{ id: `${tab}-out`, type: 'http response', z: tab, wires: [] },
+	];
+	job.steps.forEach((step, i) => {
+		const next = i + 1 < job.steps.length ? `${tab}-prep-${i + 1}` : `${tab}-done`;
+		const url = step.name === 'expire' ? JSON.stringify(`${sim.origin}/_sim/expire`) : step.nodeRedUrl;
+		nodes.push(
+			{
+				id: `${tab}-prep-${i}`,
+				type: 'change',
+				z: tab,
+				rules: [
+					...(i > 0 ? [{ t: 'set', p: 'results', pt: 'msg', to: `$merge([results, {"${job.steps[i - 1].name}": statusCode}])`, tot: 'jsonata' }] : [{ t: 'set', p: 'results', pt: 'msg', to: '{}', tot: 'json' }]),
+					...(i > 0 && job.steps[i - 1].name === 'create' ? [{ t: 'set', p: 'rowId', pt: 'msg', to: 'payload.row_id', tot: 'jsonata' }] : []),
+					{ t: 'set', p: 'url', pt: 'msg', to: url, tot: 'jsonata' },
+					{ t: 'set', p: 'payload', pt: 'msg', to: JSON.stringify(step.json ?? {}), tot: 'json' },
+					{ t: 'delete', p: 'headers', pt: 'msg' },
+				],
+				wires: [[`${tab}-req-${i}`]],
+			},
+			{
+				id: `${tab}-req-${i}`,
+				type: 'bpm-request',
+				z: tab,
+				auth: step.name === 'expire' ? 'none' : job.vendor,
+				[job.vendor]: `${tab}-server`,
+				method: step.method,
+				url: '',
+				wires: [[next], [`${tab}-error`]],
+			},
+		);
+	});
+	// The last step's status joins the results in the done node.
+	(nodes.find((n) => (n as { id: string }).id === `${tab}-done`) as { rules: object[] }).rules.unshift({ t: 'set', p: 'results', pt: 'msg', to: `$merge([results, {"${job.steps.at(-1)!.name}": statusCode}])`, tot: 'jsonata' });
+	return nodes;
+}
+
+for (const [label, runtime] of [
+	['Node-RED 4.1 (Node 20)', async () => ensureNodeRed4()],
+	['Node-RED 5 (Node 24)', ensureNodeRed5],
+] as const) {
+	describe(`vendors end to end in real ${label}`, function () {
+		this.timeout(5 * 60 * 1000);
+		const sims = new Map<string, Simulator>();
+		let nodeRed: NodeRedInstance;
+		before(async () => {
+			for (const job of JOBS) sims.set(job.vendor, await job.start());
+			nodeRed = await startNodeRed({ runtime: await runtime(), packageTgz: packageTgz(), flows: JOBS.flatMap((job) => nodeRedFlow(job, sims.get(job.vendor)!)) });
+		});
+		after(async () => {
+			await nodeRed?.stop();
+			await Promise.all([...sims.values()].map((sim) => sim.close()));
+		});
+
+		for (const job of JOBS) {
+			it(`${job.vendor}: does its job across a forced expiry with exactly two logins`, async () => {
+				const sim = sims.get(job.vendor)!;
+				sim.resetStats();
+				const reply = await nodeRed.request('POST', `/${job.vendor}`, {});
+				expect(reply.body.failed, reply.text).to.equal(undefined);
+				expect(reply.body.results).to.deep.equal(job.expected);
+				expect(sim.stats.logins).to.equal(2);
+				expect(nodeRed.logs()).not.to.contain(MARKER_PASSWORD);
+			});
+		}
+	});
+}
+
+describe('vendors end to end in real n8n 2.40 (Node 24)', function () {
+	this.timeout(10 * 60 * 1000);
+	const sims = new Map<string, Simulator>();
+	let home: N8nHome;
+	before(async () => {
+		for (const job of JOBS) sims.set(job.vendor, await job.start());
+		home = await createN8nHome({ runtime: await ensureN8n(), packageTgz: packageTgz() });
+		await home.importCredentials(JOBS.map((job) => ({ id: `cred${job.vendor}`, name: job.vendor, type: job.credentialType, data: job.settings(sims.get(job.vendor)!) })));
+		await home.importWorkflows(
+			JOBS.map((job) => {
+				const sim = sims.get(job.vendor)!;
+				const nodes = job.steps.map((step, i) => ({
+					id: `${job.vendor}-${step.name}`,
+					name: step.name,
+					type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+					typeVersion: 1,
+					position: [200 * (i + 1), 0],
+					parameters: {
+						authentication: step.name === 'expire' ? 'none' : job.credentialType,
+						method: step.method,
+						url: absolute(step, sim, step.n8nUrl),
+						sendBody: step.json !== undefined,
+						jsonBody: JSON.stringify(step.json ?? {}),
+						options: {},
+					},
+					...(step.name === 'expire' ? {} : { credentials: { [job.credentialType]: { id: `cred${job.vendor}`, name: job.vendor } } }),
+				}));
+				const names = ['Start', ...job.steps.map((s) => s.name)];
+				return {
+					id: `bpmcV${job.vendor}`.slice(0, 16),
+					name: `${job.vendor} job`,
+					active: false,
+					settings: { executionOrder: 'v1' },
+					nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, ...nodes],
+					connections: Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }])),
+				};
+			}),
+		);
+	});
+	after(async () => {
+		await home?.remove();
+		await Promise.all([...sims.values()].map((sim) => sim.close()));
+	});
+
+	for (const job of JOBS) {
+		it(`${job.vendor}: does its job across a forced expiry with exactly two logins`, async () => {
+			const sim = sims.get(job.vendor)!;
+			sim.resetStats();
+			const run = await home.execute(`bpmcV${job.vendor}`.slice(0, 16));
+			expect(run.status, run.stderr).to.equal('success');
+			const results = Object.fromEntries(job.steps.map((step) => [step.name, nodeOutput(run, step.name, 0)[0]?.json.statusCode]));
+			expect(results).to.deep.equal(job.expected);
+			expect(sim.stats.logins).to.equal(2);
+			expect(JSON.stringify(run.raw)).not.to.contain(MARKER_PASSWORD);
+		});
+	}
+});
