@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
 import { ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
-import { MARKER_PASSWORD, packageTgz, readJson, SIM_USER } from './package-under-test';
+import { MARKER_PASSWORD, packageTgz, readJson, SIM_USER, until } from './package-under-test';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -58,14 +58,6 @@ function exampleFlows(simulator: BonitaSimulator): FlowNode[] {
 	return readJson<FlowNode[]>('examples/bonita-start-case-and-complete-task.json').map((node) =>
 		node.type === 'bpm-bonita' ? { ...node, url: simulator.url, credentials: { username: SIM_USER, password: MARKER_PASSWORD } } : node,
 	);
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
 }
 
 for (const [label, runtime] of [

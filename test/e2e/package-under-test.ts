@@ -15,3 +15,12 @@ export function readJson<T>(relative: string): T {
 /** Marker secrets: every output and log of a run is scanned for them. */
 export const MARKER_PASSWORD = 'marker-pw-7Qz!x';
 export const SIM_USER = 'walter.bates';
+
+/** Polls until the condition holds, e.g. a line in a runtime's log. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}

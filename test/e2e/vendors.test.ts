@@ -5,7 +5,7 @@ import { startSimpliciteSimulator } from '../simulators/simplicite';
 import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
 import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
-import { MARKER_PASSWORD, packageTgz } from './package-under-test';
+import { MARKER_PASSWORD, packageTgz, readJson, until } from './package-under-test';
 
 interface Simulator {
 	url: string;
@@ -28,6 +28,8 @@ interface Step {
 
 interface VendorJob {
 	vendor: 'baw' | 'simplicite' | 'funnelback';
+	/** The shipped Node-RED example flow and n8n example workflow (same file name). */
+	example: string;
 	configType: string;
 	credentialType: string;
 	start(): Promise<Simulator>;
@@ -43,6 +45,7 @@ const EXPIRE: Omit<Step, 'nodeRedUrl' | 'n8nUrl'> = { name: 'expire', method: 'P
 const JOBS: VendorJob[] = [
 	{
 		vendor: 'baw',
+		example: 'baw-start-process-and-list-tasks.json',
 		configType: 'bpm-baw',
 		credentialType: 'bawApi',
 		start: () => startBawSimulator({ prefix: '/baw/dev', users: { admin: MARKER_PASSWORD } }),
@@ -56,6 +59,7 @@ const JOBS: VendorJob[] = [
 	},
 	{
 		vendor: 'simplicite',
+		example: 'simplicite-record-crud.json',
 		configType: 'bpm-simplicite',
 		credentialType: 'simpliciteApi',
 		start: () => startSimpliciteSimulator({ users: { designer: MARKER_PASSWORD } }),
@@ -71,6 +75,7 @@ const JOBS: VendorJob[] = [
 	},
 	{
 		vendor: 'funnelback',
+		example: 'funnelback-search-and-tokens.json',
 		configType: 'bpm-funnelback',
 		credentialType: 'funnelbackApi',
 		start: () => startFunnelbackSimulator({ users: { admin: { password: MARKER_PASSWORD, canCreateNonExpiring: true } } }),
@@ -161,6 +166,20 @@ for (const [label, runtime] of [
 				expect(nodeRed.logs()).not.to.contain(MARKER_PASSWORD);
 			});
 		}
+
+		it('runs the shipped example flows against the simulators', async () => {
+			const flows = JOBS.flatMap((job) => {
+				const { username, password, applicationToken, url } = job.settings(sims.get(job.vendor)!);
+				return readJson<Array<Record<string, unknown>>>(`examples/${job.example}`).map((node) =>
+					node.type === job.configType ? { ...node, url, credentials: { username, password, applicationToken } } : node,
+				);
+			});
+			await nodeRed.deploy(flows);
+			for (const job of JOBS) {
+				await until(() => new RegExp(`debug:${job.vendor} done\\] 200`).test(nodeRed.logs()), `the ${job.vendor} example`);
+				expect(nodeRed.logs()).not.to.contain(`debug:${job.vendor} errors`);
+			}
+		});
 	});
 }
 
@@ -171,7 +190,10 @@ describe('vendors end to end in real n8n 2.40 (Node 24)', function () {
 	before(async () => {
 		for (const job of JOBS) sims.set(job.vendor, await job.start());
 		home = await createN8nHome({ runtime: await ensureN8n(), packageTgz: packageTgz() });
-		await home.importCredentials(JOBS.map((job) => ({ id: `cred${job.vendor}`, name: job.vendor, type: job.credentialType, data: job.settings(sims.get(job.vendor)!) })));
+		await home.importCredentials(
+			JOBS.flatMap((job) => [`cred${job.vendor}`, `${job.vendor}Sim`].map((id) => ({ id, name: id, type: job.credentialType, data: job.settings(sims.get(job.vendor)!) }))),
+		);
+		await home.importWorkflows(JOBS.flatMap((job) => readJson<object[]>(`workflows/${job.example}`)));
 		await home.importWorkflows(
 			JOBS.map((job) => {
 				const sim = sims.get(job.vendor)!;
@@ -218,6 +240,17 @@ describe('vendors end to end in real n8n 2.40 (Node 24)', function () {
 			expect(results).to.deep.equal(job.expected);
 			expect(sim.stats.logins).to.equal(2);
 			expect(JSON.stringify(run.raw)).not.to.contain(MARKER_PASSWORD);
+		});
+	}
+
+	for (const job of JOBS) {
+		it(`${job.vendor}: runs the shipped example workflow`, async () => {
+			const [example] = readJson<Array<{ id: string; nodes: Array<{ name: string }> }>>(`workflows/${job.example}`);
+			const run = await home.execute(example.id);
+			expect(run.status, run.stderr).to.equal('success');
+			expect(run.runData).not.to.have.property('Errors');
+			const last = example.nodes.filter((node) => node.name !== 'Errors').at(-1)!.name;
+			expect(nodeOutput(run, last, 0)[0].json.statusCode).to.equal(200);
 		});
 	}
 });
