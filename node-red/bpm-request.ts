@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createTransport, executeRequest, outputBody, outputHeaders, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
+import { createTransport, executeRequest, fileFromBuffer, outputBody, outputHeaders, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
 import type { NodeDef, NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
 import type { VendorConfigNode } from './vendor-config-node';
 
@@ -23,6 +23,12 @@ interface RequestConfig extends NodeDef {
 	deadlineMs?: string;
 	followRedirects?: boolean;
 	allowUnauthorizedCerts?: boolean;
+	/** auto (payload: object → JSON, string → text, Buffer → octets), form, file or multipart. */
+	bodyType?: string;
+	multipartField?: string;
+	contextHeaders?: boolean;
+	responseFormat?: string;
+	ignoreBody?: boolean;
 }
 
 /** Node-RED's core tls-config node. */
@@ -73,7 +79,7 @@ export = function (RED: NodeRedApi): void {
 			};
 			if (!connection || missingServer) return fail({ kind: 'input', field: 'server', message: server?.configError ?? `The ${config.auth} server configuration is missing`, attempts: 0, elapsedMs: 0 });
 			const onRetry = (next: number, max: number) => this.status({ fill: 'yellow', shape: 'ring', text: `retry ${next}/${max}` });
-			executeRequest(connection, { ...requestInput(config, msg), options: { ...connectionOptions, ...messageOptions(config, msg) } }, { onRetry }).then((outcome) => {
+			executeRequest(connection, { ...requestInput(config, msg, this.id), options: { ...connectionOptions, ...messageOptions(config, msg) } }, { onRetry }).then((outcome) => {
 				if (outcome.ok && outcome.attempts > 1) this.status(server?.session ? SESSION_STATUS[server.session.state] : {});
 				if (!outcome.ok) return fail(outcome.error);
 				const response = outcome.value;
@@ -96,14 +102,19 @@ export = function (RED: NodeRedApi): void {
 	});
 };
 
-function requestInput(config: RequestConfig, msg: NodeMessage): RequestInput {
+function requestInput(config: RequestConfig, msg: NodeMessage, nodeId: string): RequestInput {
 	const method = config.method === 'use' ? String(msg.method ?? 'GET') : config.method;
-	const hasBody = ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase()) && msg.payload !== undefined;
+	const headers = requestHeaders(msg.headers);
+	if (config.contextHeaders) {
+		headers.push({ name: 'X-Node-Red-Flow-Id', value: String(config.z ?? '') }, { name: 'X-Node-Red-Node-Id', value: nodeId }, { name: 'X-Node-Red-Msg-Id', value: String(msg._msgid ?? '') });
+	}
+	const hasBody = ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase()) && (msg.payload !== undefined || typeof msg.filename === 'string');
 	return {
 		method,
 		url: config.url || String(msg.url ?? ''),
-		headers: requestHeaders(msg.headers),
-		...(hasBody ? payloadBody(msg.payload) : {}),
+		headers,
+		cookies: messageCookies(msg.cookies),
+		...(hasBody ? payloadBody(config, msg) : {}),
 	};
 }
 
@@ -143,11 +154,13 @@ function messageOptions(config: RequestConfig, msg: NodeMessage): CallOptions {
 		timeoutMs: number(msg.requestTimeout ?? config.timeoutMs),
 		deadlineMs: number(config.deadlineMs),
 		followRedirects: msg.followRedirects === false ? false : (config.followRedirects ?? true),
+		responseFormat: config.responseFormat || undefined,
+		ignoreBody: config.ignoreBody ?? false,
 		...(msg.rejectUnauthorized === false || msg.rejectUnauthorized === 'false' ? { allowUnauthorizedCerts: true } : {}),
 	};
 }
 
-function requestHeaders(headers: unknown): RequestInput['headers'] {
+function requestHeaders(headers: unknown): NonNullable<RequestInput['headers']> {
 	if (!headers || typeof headers !== 'object') return [];
 	const record = { ...(headers as Record<string, unknown>) };
 	const mark = record[RESPONSE_HEADERS_MARK];
@@ -156,10 +169,31 @@ function requestHeaders(headers: unknown): RequestInput['headers'] {
 	return Object.entries(record).map(([name, value]) => ({ name, value: String(value) }));
 }
 
-function payloadBody(payload: unknown): Pick<RequestInput, 'json' | 'raw'> {
-	if (Buffer.isBuffer(payload)) return { raw: { data: payload, contentType: 'application/octet-stream' } };
-	if (typeof payload === 'string') return { raw: { data: payload, contentType: 'text/plain; charset=utf-8' } };
-	return { json: payload };
+/** The body, following the node's body type; a file is msg.payload as a Buffer, or streamed from msg.filename. */
+function payloadBody(config: RequestConfig, msg: NodeMessage): Pick<RequestInput, 'json' | 'raw' | 'form' | 'file'> {
+	const { payload } = msg;
+	switch (config.bodyType) {
+		case 'form':
+			return { form: Object.entries((payload ?? {}) as Record<string, unknown>).map(([name, value]) => ({ name, value: String(value) })) };
+		case 'file':
+		case 'multipart': {
+			const contentType = String((msg.headers as Record<string, unknown> | undefined)?.['content-type'] ?? 'application/octet-stream');
+			const source =
+				typeof msg.filename === 'string'
+					? { path: msg.filename, contentType }
+					: fileFromBuffer(Buffer.isBuffer(payload) ? payload : Buffer.from(String(payload ?? '')), 'file', contentType);
+			return { file: config.bodyType === 'multipart' ? { source, multipartField: config.multipartField || 'file' } : { source } };
+		}
+		default:
+			if (Buffer.isBuffer(payload)) return { raw: { data: payload, contentType: 'application/octet-stream' } };
+			if (typeof payload === 'string') return { raw: { data: payload, contentType: 'text/plain; charset=utf-8' } };
+			return { json: payload };
+	}
+}
+
+function messageCookies(cookies: unknown): RequestInput['cookies'] {
+	if (!cookies || typeof cookies !== 'object') return [];
+	return Object.entries(cookies as Record<string, unknown>).map(([name, value]) => ({ name, value: String(typeof value === 'object' && value !== null && 'value' in value ? (value as { value: unknown }).value : value) }));
 }
 
 function headersHash(headers: Record<string, unknown>): string {

@@ -8,8 +8,9 @@ import {
 	type INodeTypeDescription,
 	type JsonObject,
 } from 'n8n-workflow';
-import { executeRequest, mapConcurrent, VENDORS, type BpmError, type CallOptions, type HttpResponse, type Outcome, type RequestInput } from '../../core';
+import { executeRequest, mapConcurrent, VENDORS, type HttpResponse, type Outcome } from '../../core';
 import { connectionFor } from './connection';
+import { readInput } from './read-input';
 import { properties } from './properties';
 import { toItem } from './to-item';
 
@@ -41,7 +42,7 @@ export class BpmRequest implements INodeType {
 		const { connection, release } = await connectionFor(this, authentication);
 		try {
 			const outcomes = await mapConcurrent(items, concurrency, async (_item, index): Promise<Outcome<HttpResponse>> => {
-				const input = readInput(this, index);
+				const input = await readInput(this, index);
 				return 'kind' in input ? { ok: false, error: input } : executeRequest(connection, input);
 			});
 			const out: INodeExecutionData[] = [];
@@ -63,25 +64,5 @@ export class BpmRequest implements INodeType {
 		} finally {
 			release();
 		}
-	}
-}
-
-/** A parameter that cannot be read (a failing expression) fails its item only, like any other bad input. */
-function readInput(context: IExecuteFunctions, index: number): RequestInput | BpmError {
-	try {
-		const rows = (name: string) => ((context.getNodeParameter(`${name}.parameters`, index, []) as Array<{ name: string; value: string }>) ?? []);
-		const sendBody = context.getNodeParameter('sendBody', index, false) as boolean;
-		const options = { ...(context.getNodeParameter('options', index, {}) as CallOptions & { concurrency?: number }) };
-		delete options.concurrency;
-		return {
-			options,
-			method: context.getNodeParameter('method', index) as string,
-			url: context.getNodeParameter('url', index) as string,
-			query: context.getNodeParameter('sendQuery', index, false) ? rows('queryParameters') : [],
-			headers: context.getNodeParameter('sendHeaders', index, false) ? rows('headerParameters') : [],
-			json: sendBody ? context.getNodeParameter('jsonBody', index, '') : undefined,
-		};
-	} catch (error) {
-		return { kind: 'input', message: (error as Error).message, attempts: 0, elapsedMs: 0 };
 	}
 }

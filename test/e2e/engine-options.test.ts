@@ -62,6 +62,12 @@ for (const [label, runtime] of [
 					{ id: `req-${c.name}`, type: 'bpm-request', z: tab, method: c.method, url: c.url(fault, other).replace('RUN', run), ...c.options, wires: [['opt-reply-ok'], ['opt-reply-error']] },
 				]),
 			];
+			flows.push(
+				{ id: 'in-upload', type: 'http in', z: tab, url: '/upload', method: 'get', wires: [['prep-upload']] },
+				{ id: 'prep-upload', type: 'change', z: tab, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'hello upload', tot: 'str' }, { t: 'set', p: 'headers', pt: 'msg', to: '{"content-type":"text/plain"}', tot: 'json' }, { t: 'set', p: 'cookies', pt: 'msg', to: '{"flavour":"oat"}', tot: 'json' }], wires: [['req-upload']] },
+				{ id: 'req-upload', type: 'bpm-request', z: tab, auth: 'none', method: 'POST', url: `${fault.url}/echo`, bodyType: 'multipart', multipartField: 'document', contextHeaders: true, wires: [['opt-reply-echo'], ['opt-reply-error']] },
+				{ id: 'opt-reply-echo', type: 'change', z: tab, rules: [{ t: 'delete', p: 'headers', pt: 'msg' }, { t: 'set', p: 'statusCode', pt: 'msg', to: '200', tot: 'num' }], wires: [['opt-out']] },
+			);
 			nodeRed = await startNodeRed({ runtime: await runtime(), packageTgz: packageTgz(), flows });
 		});
 		after(async () => {
@@ -73,6 +79,15 @@ for (const [label, runtime] of [
 			const results: Record<string, any> = {};
 			for (const c of CASES) results[c.name] = (await nodeRed.request('GET', `/${c.name}`)).body;
 			checkResults(results, fault, other, run);
+		});
+
+		it('uploads a multipart file with cookies and context headers', async () => {
+			const echoed = (await nodeRed.request('GET', '/upload')).body;
+			expect(echoed.headers['content-type']).to.match(/^multipart\/form-data; boundary=/);
+			expect(echoed.body).to.contain('name="document"; filename="file"').and.contain('hello upload');
+			expect(echoed.headers.cookie).to.equal('flavour=oat');
+			expect(echoed.headers['x-node-red-node-id']).to.equal('req-upload');
+			expect(echoed.headers['x-node-red-flow-id']).to.equal('opt-tab');
 		});
 
 		it('goes through a core http proxy config node with its credentials', async () => {
@@ -122,6 +137,54 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 	after(async () => {
 		await home?.remove();
 		await Promise.all([fault?.close(), other?.close()]);
+	});
+
+	it('uploads binary data as a multipart part with cookies and context headers', async () => {
+		await home.importWorkflows([
+			{
+				id: 'bpmcUpload1',
+				name: 'upload',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [
+					{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: 'c',
+						name: 'Make file',
+						type: 'n8n-nodes-base.code',
+						typeVersion: 2,
+						position: [200, 0],
+						parameters: { jsCode: "return [{ json: {}, binary: { data: { data: Buffer.from('hello upload').toString('base64'), mimeType: 'text/plain', fileName: 'hello.txt' } } }];" },
+					},
+					{
+						id: 'u',
+						name: 'Upload',
+						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+						typeVersion: 1,
+						position: [400, 0],
+						parameters: {
+							authentication: 'none',
+							method: 'POST',
+							url: `${fault.url}/echo`,
+							sendBody: true,
+							bodyType: 'multipart',
+							multipartField: 'document',
+							sendCookies: true,
+							cookieParameters: { parameters: [{ name: 'flavour', value: 'oat' }] },
+							options: { contextHeaders: true },
+						},
+					},
+				],
+				connections: { Start: { main: [[{ node: 'Make file', type: 'main', index: 0 }]] }, 'Make file': { main: [[{ node: 'Upload', type: 'main', index: 0 }]] } },
+			},
+		]);
+		const run = await home.execute('bpmcUpload1');
+		expect(run.status, run.stderr).to.equal('success');
+		const echoed = nodeOutput(run, 'Upload', 0)[0].json.body;
+		expect(echoed.body).to.contain('name="document"; filename="hello.txt"').and.contain('hello upload');
+		expect(echoed.headers.cookie).to.equal('flavour=oat');
+		expect(echoed.headers['x-n8n-workflow-id']).to.equal('bpmcUpload1');
+		expect(echoed.headers['x-n8n-node-name']).to.equal('Upload');
 	});
 
 	it('applies retry, exception codes, the deadline, safe redirects and code-list validation', async () => {
