@@ -27,11 +27,14 @@ export class BpmRequest implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: VENDORS.map((vendor) => ({
-			name: vendor.n8nCredential,
-			required: true,
-			displayOptions: { show: { authentication: [vendor.n8nCredential] } },
-		})),
+		credentials: [
+			...VENDORS.map((vendor) => ({
+				name: vendor.n8nCredential,
+				required: true,
+				displayOptions: { show: { authentication: [vendor.n8nCredential] } },
+			})),
+			{ name: 'bpmConnectionApi', required: true, displayOptions: { show: { useConnectionCredential: [true] } } },
+		],
 		properties,
 	};
 

@@ -36,6 +36,14 @@ export const properties: INodeProperties[] = [
 		description: 'A vendor credential logs in once, keeps the session and logs in again when it expires',
 	},
 	{
+		displayName: 'Use TLS and Proxy Credential',
+		name: 'useConnectionCredential',
+		type: 'boolean',
+		default: false,
+		noDataExpression: true,
+		description: 'Whether to add a CA, a client certificate or proxy credentials from a BPM Connect TLS and Proxy credential',
+	},
+	{
 		displayName: 'Method',
 		name: 'method',
 		type: 'options',

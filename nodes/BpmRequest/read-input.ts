@@ -12,7 +12,7 @@ export async function readInput(context: IExecuteFunctions, index: number): Prom
 		const headers = param('sendHeaders', false) ? rows('headerParameters') : [];
 		if (contextHeaders) headers.push(...runtimeIds(context));
 		return {
-			options,
+			options: param('useConnectionCredential', false) ? { ...options, ...(await connectionCredential(context, index)) } : options,
 			method: param<string>('method'),
 			url: param<string>('url'),
 			query: param('sendQuery', false) ? rows('queryParameters') : [],
@@ -65,4 +65,19 @@ function runtimeIds(context: IExecuteFunctions): Row[] {
 		{ name: 'X-N8n-Execution-Id', value: context.getExecutionId() },
 		{ name: 'X-N8n-Node-Name', value: context.getNode().name.replace(/[^\x20-\x7e]/g, '?') },
 	];
+}
+
+async function connectionCredential(context: IExecuteFunctions, index: number): Promise<CallOptions> {
+	const data = await context.getCredentials('bpmConnectionApi', index);
+	const text = (name: string) => (typeof data[name] === 'string' && data[name] !== '' ? (data[name] as string) : undefined);
+	const pfx = text('pfx');
+	return {
+		ca: text('ca'),
+		cert: text('cert'),
+		key: text('key'),
+		pfx: pfx ? Buffer.from(pfx, 'base64') : undefined,
+		passphrase: text('passphrase'),
+		proxyUsername: text('proxyUsername'),
+		proxyPassword: text('proxyPassword'),
+	};
 }

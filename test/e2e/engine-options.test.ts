@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { startFaultServer, type FaultServer } from '../peers/fault-server';
+import { createTestPki } from '../peers/pki';
 import { startTinyproxy, type RunningProxy } from '../peers/proxies';
+import { startTlsServer } from '../peers/tls-server';
 import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
 import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
@@ -137,6 +139,43 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 	after(async () => {
 		await home?.remove();
 		await Promise.all([fault?.close(), other?.close()]);
+	});
+
+	it('presents a client certificate through an authenticated proxy, from the TLS and Proxy credential', async () => {
+		const pki = await createTestPki();
+		const [tlsServer, proxy] = await Promise.all([startTlsServer(pki, { requireClientCert: true }), startTinyproxy({ user: 'pu', password: 'pp' })]);
+		try {
+			await home.importCredentials([{ id: 'bpmcConn1', name: 'TLS and proxy', type: 'bpmConnectionApi', data: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key, proxyUsername: 'pu', proxyPassword: 'pp' } }]);
+			await home.importWorkflows([
+				{
+					id: 'bpmcMtls1',
+					name: 'mtls through proxy',
+					active: false,
+					settings: { executionOrder: 'v1' },
+					nodes: [
+						{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{
+							id: 'm',
+							name: 'Call',
+							type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+							typeVersion: 1,
+							position: [200, 0],
+							parameters: { authentication: 'none', useConnectionCredential: true, method: 'GET', url: `${tlsServer.url}/hello`, options: { proxyUrl: proxy.url } },
+							credentials: { bpmConnectionApi: { id: 'bpmcConn1', name: 'TLS and proxy' } },
+						},
+					],
+					connections: { Start: { main: [[{ node: 'Call', type: 'main', index: 0 }]] } },
+				},
+			]);
+			const run = await home.execute('bpmcMtls1');
+			expect(run.status, run.stderr).to.equal('success');
+			expect(nodeOutput(run, 'Call', 0)[0].json.statusCode).to.equal(200);
+			expect(tlsServer.lastClient().authorized).to.equal(true);
+			expect(proxy.logs()).to.contain('CONNECT');
+			expect(JSON.stringify(run.raw)).not.to.contain(pki.client.key.slice(40, 80));
+		} finally {
+			await Promise.all([tlsServer.close(), proxy.close()]);
+		}
 	});
 
 	it('uploads binary data as a multipart part with cookies and context headers', async () => {
