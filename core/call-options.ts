@@ -47,7 +47,11 @@ export interface ParsedCallOptions {
 	settings: Partial<ExchangeSettings>;
 }
 
-export function parseCallOptions(options: CallOptions = {}): ParsedCallOptions {
+/**
+ * @param env where HTTP_PROXY, HTTPS_PROXY and NO_PROXY (any case) are read when no proxy is configured, as
+ * Node-RED's core http request node and most HTTP clients do.
+ */
+export function parseCallOptions(options: CallOptions = {}, env: Record<string, string | undefined> = process.env): ParsedCallOptions {
 	const status: StatusPolicy = {
 		failOn4xx: options.failOn4xx ?? FAIL_ON_ERRORS.failOn4xx,
 		failOn5xx: options.failOn5xx ?? FAIL_ON_ERRORS.failOn5xx,
@@ -79,16 +83,24 @@ export function parseCallOptions(options: CallOptions = {}): ParsedCallOptions {
 			pfx: options.pfx,
 			passphrase: text(options.passphrase),
 		}) as ExchangeSettings['tls'],
-		proxy: text(options.proxyUrl)
-			? defined({
-					url: options.proxyUrl!.trim(),
-					username: text(options.proxyUsername),
-					password: text(options.proxyPassword),
-					noProxy: (options.noProxy ?? '').split(',').map((h) => h.trim()).filter((h) => h !== ''),
-				})
-			: undefined,
+		proxy: proxySettings(options, env),
 	});
 	return { status, retry, settings };
+}
+
+function proxySettings(options: CallOptions, env: Record<string, string | undefined>): ExchangeSettings['proxy'] {
+	const fromEnv = (name: string) => text(env[name] ?? env[name.toLowerCase()]);
+	const configured = text(options.proxyUrl);
+	// One proxy for both schemes: HTTPS_PROXY first, since BPM servers are mostly https.
+	const url = configured ?? fromEnv('HTTPS_PROXY') ?? fromEnv('HTTP_PROXY');
+	if (!url) return undefined;
+	const noProxy = (configured ? options.noProxy : fromEnv('NO_PROXY')) ?? '';
+	return defined({
+		url: url.trim(),
+		username: text(options.proxyUsername),
+		password: text(options.proxyPassword),
+		noProxy: noProxy.split(',').map((h) => h.trim()).filter((h) => h !== ''),
+	});
 }
 
 const RESPONSE_FORMATS: readonly ResponseFormat[] = ['auto', 'json', 'text', 'binary'];

@@ -47,10 +47,13 @@ for (const [label, runtime] of [
 		let other: FaultServer;
 		let proxy: RunningProxy;
 		let nodeRed: NodeRedInstance;
+		let tlsServer: Awaited<ReturnType<typeof startTlsServer>>;
 		const run = `nr${label.replace(/\W/g, '')}`;
 
 		before(async () => {
 			[fault, other, proxy] = await Promise.all([startFaultServer(), startFaultServer(), startTinyproxy({ user: 'pu', password: 'pp' })]);
+			const pki = await createTestPki();
+			tlsServer = await startTlsServer(pki, { requireClientCert: true });
 			const tab = 'opt-tab';
 			const flows: object[] = [
 				{ id: tab, type: 'tab', label: 'options' },
@@ -65,6 +68,9 @@ for (const [label, runtime] of [
 				]),
 			];
 			flows.push(
+				{ id: 'opt-tls', type: 'tls-config', cert: pki.client.certPath, key: pki.client.keyPath, ca: pki.ca.certPath, verifyservercert: true },
+				{ id: 'in-mtls', type: 'http in', z: tab, url: '/mtls', method: 'get', wires: [['req-mtls']] },
+				{ id: 'req-mtls', type: 'bpm-request', z: tab, auth: 'none', method: 'GET', url: `${tlsServer.url}/hello`, tls: 'opt-tls', wires: [['opt-reply-ok'], ['opt-reply-error']] },
 				{ id: 'in-upload', type: 'http in', z: tab, url: '/upload', method: 'get', wires: [['prep-upload']] },
 				{ id: 'prep-upload', type: 'change', z: tab, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'hello upload', tot: 'str' }, { t: 'set', p: 'headers', pt: 'msg', to: '{"content-type":"text/plain"}', tot: 'json' }, { t: 'set', p: 'cookies', pt: 'msg', to: '{"flavour":"oat"}', tot: 'json' }], wires: [['req-upload']] },
 				{ id: 'req-upload', type: 'bpm-request', z: tab, auth: 'none', method: 'POST', url: `${fault.url}/echo`, bodyType: 'multipart', multipartField: 'document', contextHeaders: true, wires: [['opt-reply-echo'], ['opt-reply-error']] },
@@ -74,7 +80,13 @@ for (const [label, runtime] of [
 		});
 		after(async () => {
 			await nodeRed?.stop();
-			await Promise.all([fault?.close(), other?.close(), proxy?.close()]);
+			await Promise.all([fault?.close(), other?.close(), proxy?.close(), tlsServer?.close()]);
+		});
+
+		it('presents a client certificate from a core tls-config node', async () => {
+			const reply = await nodeRed.request('GET', '/mtls');
+			expect(reply.body, reply.text).to.include({ ok: true, status: 200 });
+			expect(tlsServer.lastClient().authorized).to.equal(true);
 		});
 
 		it('applies retry, exception codes, the deadline, safe redirects and code-list validation', async () => {

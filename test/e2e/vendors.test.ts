@@ -161,7 +161,7 @@ for (const [label, runtime] of [
 				sim.resetStats();
 				const reply = await nodeRed.request('POST', `/${job.vendor}`, {});
 				expect(reply.body.failed, reply.text).to.equal(undefined);
-				expect(reply.body.results).to.deep.equal(job.expected);
+				expect(reply.body.results, `${reply.status} ${reply.text}`).to.deep.equal(job.expected);
 				expect(sim.stats.logins).to.equal(2);
 				expect(nodeRed.logs()).not.to.contain(MARKER_PASSWORD);
 			});

@@ -245,7 +245,16 @@ export async function startNodeRed(opts: NodeRedStartOptions): Promise<NodeRedIn
     userDir,
     logs: () => log,
     admin,
-    request: (method, urlPath, body, headers) => httpRequest(url, method, urlPath, body, headers),
+    async request(method, urlPath, body, headers) {
+      // Right after a deployment under load, an `http in` route can lag "Started flows" by a moment: Express
+      // answers its own "Cannot <METHOD> <path>" 404 until it exists. Any other answer is returned as it is.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const result = await httpRequest(url, method, urlPath, body, headers);
+        if (result.status !== 404 || !/^Cannot |<pre>Cannot /.test(result.text) || Date.now() > deadline) return result;
+        await sleep(200);
+      }
+    },
     async deploy(flows: object[]) {
       const before = log.length;
       const res = await admin('POST', '/flows', flows, {

@@ -12,7 +12,7 @@ function refusal(options: CallOptions) {
 
 describe('parseCallOptions', () => {
 	it('defaults to failing on 4xx and 5xx, with no retry and verification on', () => {
-		const parsed = parseCallOptions();
+		const parsed = parseCallOptions({}, {});
 		expect(parsed.status).to.deep.equal({ failOn4xx: true, failOn5xx: true, exceptCodes: [] });
 		expect(parsed.retry.maxAttempts).to.equal(1);
 		expect(parsed.settings).to.deep.equal({ tls: { rejectUnauthorized: true } });
@@ -36,6 +36,13 @@ describe('parseCallOptions', () => {
 		expect(parsed.retry.retryCodes).to.deep.equal([429, 408]);
 		expect(parsed.settings).to.deep.include({ timeoutMs: 1000, tls: { rejectUnauthorized: false } });
 		expect(parsed.settings.proxy).to.deep.equal({ url: 'http://proxy:3128', username: 'u', password: 'p', noProxy: ['localhost', '.internal'] });
+	});
+
+	it('takes the proxy from HTTPS_PROXY / HTTP_PROXY and NO_PROXY when none is configured', () => {
+		const env = { https_proxy: 'http://envproxy:3128', NO_PROXY: 'localhost,127.0.0.1' };
+		expect(parseCallOptions({}, env).settings.proxy).to.deep.equal({ url: 'http://envproxy:3128', noProxy: ['localhost', '127.0.0.1'] });
+		expect(parseCallOptions({ proxyUrl: 'http://mine:8080' }, env).settings.proxy).to.deep.equal({ url: 'http://mine:8080', noProxy: [] });
+		expect(parseCallOptions({}, {}).settings.proxy).to.equal(undefined);
 	});
 
 	it('refuses bad values, naming the option', () => {
