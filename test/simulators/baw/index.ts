@@ -17,7 +17,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { basicCredentials, isoDate, mediaType, parseCookies, parseForm, readBody, safeDecode } from './http-util';
+import { basicCredentials, mediaType, parseCookies, parseForm, readBody, safeDecode } from '../http-util';
+import { isoDate } from './iso-date';
 import { APPS, BPDS, BawStore, SEED_USERS, type BpdRecord, type InstanceRecord, type ProcessState, type SnapshotRecord, type TaskRecord, type TaskState } from './data';
 
 export interface BawSimulatorOptions {

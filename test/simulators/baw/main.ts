@@ -7,6 +7,7 @@
  * Prints one line "baw simulator listening on <url>"; SIGINT/SIGTERM close it.
  */
 import { startBawSimulator, type BawSimulatorOptions } from './index';
+import { runSimulatorCli } from '../run-cli';
 
 function parseArgs(argv: string[]): BawSimulatorOptions {
   const opts: BawSimulatorOptions = {};
@@ -78,30 +79,4 @@ function parseArgs(argv: string[]): BawSimulatorOptions {
   return opts;
 }
 
-async function main(): Promise<void> {
-  let opts: BawSimulatorOptions;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  }
-  const sim = await startBawSimulator(opts);
-  process.stdout.write(`baw simulator listening on ${sim.url}\n`);
-  let closing = false;
-  const stop = (): void => {
-    if (closing) return;
-    closing = true;
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
-
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runSimulatorCli('baw', parseArgs, startBawSimulator);

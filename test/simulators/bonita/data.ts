@@ -3,7 +3,7 @@
  * cases and human tasks. Every item value is a string, as in Bonita's REST API.
  */
 import { randomInt } from 'node:crypto';
-import { bonitaDate } from './http-util';
+import { bonitaDate } from './bonita-date';
 
 export type Item = Record<string, string>;
 

@@ -8,17 +8,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  bonitaDate,
-  contentTypeParam,
-  mediaType,
-  parseCookies,
-  parseForm,
-  parseMultipart,
-  readBody,
-  safeDecode,
-  type MultipartPart,
-} from './http-util';
+import { contentTypeParam, mediaType, parseCookies, parseForm, parseMultipart, readBody, safeDecode, type MultipartPart } from '../http-util';
+import { bonitaDate } from './bonita-date';
 import { BonitaStore, validateContract, type Contract, type Item } from './data';
 
 export interface BonitaSimulatorOptions {

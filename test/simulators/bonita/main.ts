@@ -5,6 +5,7 @@
  * Prints one line "bonita simulator listening on <url>"; SIGINT/SIGTERM close it.
  */
 import { startBonitaSimulator, type BonitaSimulatorOptions } from './index';
+import { runSimulatorCli } from '../run-cli';
 
 function parseArgs(argv: string[]): BonitaSimulatorOptions {
   const opts: BonitaSimulatorOptions = {};
@@ -59,30 +60,4 @@ function parseArgs(argv: string[]): BonitaSimulatorOptions {
   return opts;
 }
 
-async function main(): Promise<void> {
-  let opts: BonitaSimulatorOptions;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  }
-  const sim = await startBonitaSimulator(opts);
-  process.stdout.write(`bonita simulator listening on ${sim.url}\n`);
-  let closing = false;
-  const stop = (): void => {
-    if (closing) return;
-    closing = true;
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
-
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runSimulatorCli('bonita', parseArgs, startBonitaSimulator);

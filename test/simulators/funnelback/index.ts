@@ -12,7 +12,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { mediaType, parseAuthorization, parseForm, readBody, safeDecode } from './http-util';
+import { mediaType, parseForm, readBody, safeDecode } from '../http-util';
+import { parseAuthorization } from './authorization';
 import {
   FACETS,
   FunnelbackStore,

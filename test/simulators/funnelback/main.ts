@@ -7,6 +7,7 @@
  * Prints one line "funnelback simulator listening on <url>"; SIGINT/SIGTERM close it.
  */
 import { startFunnelbackSimulator, type FunnelbackSimulatorOptions, type FunnelbackUser } from './index';
+import { runSimulatorCli } from '../run-cli';
 
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(v)) throw new Error(`${flag} expects one of ${allowed.join(', ')}`);
@@ -77,30 +78,4 @@ function parseArgs(argv: string[]): FunnelbackSimulatorOptions {
   return opts;
 }
 
-async function main(): Promise<void> {
-  let opts: FunnelbackSimulatorOptions;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  }
-  const sim = await startFunnelbackSimulator(opts);
-  process.stdout.write(`funnelback simulator listening on ${sim.url}\n`);
-  let closing = false;
-  const stop = (): void => {
-    if (closing) return;
-    closing = true;
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
-
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runSimulatorCli('funnelback', parseArgs, startFunnelbackSimulator);

@@ -11,7 +11,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { contentTypeParam, mediaType, parseCookies, parseForm, parseMultipart, readBody, safeDecode } from './http-util';
+import { contentTypeParam, mediaType, parseCookies, parseForm, parseMultipart, readBody, safeDecode } from '../http-util';
 import { SimpliciteStore, type Row } from './data';
 
 export type SimpliciteErrorKind = 'unknownObject' | 'forbidden' | 'notFound' | 'validation';

@@ -6,6 +6,7 @@
  * Prints one line "simplicite simulator listening on <url>"; SIGINT/SIGTERM close it.
  */
 import { startSimpliciteSimulator, type SimpliciteErrorKind, type SimpliciteSimulatorOptions } from './index';
+import { runSimulatorCli } from '../run-cli';
 
 const ERROR_KINDS: SimpliciteErrorKind[] = ['unknownObject', 'forbidden', 'notFound', 'validation'];
 
@@ -93,30 +94,4 @@ function parseArgs(argv: string[]): SimpliciteSimulatorOptions {
   return opts;
 }
 
-async function main(): Promise<void> {
-  let opts: SimpliciteSimulatorOptions;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  }
-  const sim = await startSimpliciteSimulator(opts);
-  process.stdout.write(`simplicite simulator listening on ${sim.url}\n`);
-  let closing = false;
-  const stop = (): void => {
-    if (closing) return;
-    closing = true;
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
-
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runSimulatorCli('simplicite', parseArgs, startSimpliciteSimulator);

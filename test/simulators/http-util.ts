@@ -1,6 +1,6 @@
 /**
- * Small HTTP helpers for the Bonita simulator: cookies, form and multipart
- * parsing, body reading, Bonita date formatting. Node built-ins only.
+ * Small HTTP helpers shared by the vendor simulators: cookies, Basic credentials, form and multipart
+ * parsing, body reading. Node built-ins only.
  */
 import type { IncomingMessage } from 'node:http';
 
@@ -181,14 +181,19 @@ export function readBody(req: IncomingMessage, cap: number): Promise<ReadBody> {
   });
 }
 
-function pad(n: number, w = 2): string {
-  return String(n).padStart(w, '0');
-}
-
-/** Bonita's "yyyy-MM-dd HH:mm:ss.SSS" date format (server local time). */
-export function bonitaDate(d: Date = new Date()): string {
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
-  );
+/**
+ * The user name and password of an `Authorization: Basic` header.
+ * undefined: no Authorization header, or another scheme.
+ * null: a Basic header that cannot be decoded (no colon, empty).
+ */
+export function basicCredentials(header: string | undefined): { user: string; password: string } | null | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*Basic(?:\s+(\S*))?\s*$/i.exec(header);
+  if (!m) return undefined;
+  const b64 = m[1] ?? '';
+  if (!/^[A-Za-z0-9+/=_-]+$/.test(b64)) return null;
+  const text = Buffer.from(b64, 'base64').toString('utf8');
+  const c = text.indexOf(':');
+  if (c < 0) return null;
+  return { user: text.slice(0, c), password: text.slice(c + 1) };
 }
