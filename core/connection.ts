@@ -9,6 +9,8 @@ export interface Connection {
 	send(request: HttpRequest): Promise<SessionResult>;
 	secrets(): string[];
 	describeFailure?(response: HttpResponse, request: HttpRequest): string | undefined;
+	/** Ends the vendor session (Simplicité's /api/logout, Bonita's logoutservice); the next call logs in again. */
+	logout?(): Promise<void>;
 }
 
 export function sessionConnection(session: Session): Connection {
@@ -17,6 +19,7 @@ export function sessionConnection(session: Session): Connection {
 		send: (request) => session.send(request),
 		secrets: () => session.secrets(),
 		describeFailure: (response, request) => session.scheme.describeFailure?.(response, request),
+		logout: () => session.logout(),
 	};
 }
 

@@ -90,6 +90,8 @@ export = function (RED: NodeRedApi): void {
 				msg.responseUrl = response.url;
 				delete msg.error;
 				send([msg, null]);
+				// msg.logout ends the vendor session after this call, e.g. at the end of a batch.
+				if (msg.logout === true) void connection.logout?.();
 				done();
 			}, done);
 		});

@@ -63,6 +63,7 @@ export class BpmRequest implements INodeType {
 					});
 				}
 			}
+			if (this.getNodeParameter('options.logoutAfterRun', 0, false)) await connection.logout?.();
 			return [out];
 		} finally {
 			release();

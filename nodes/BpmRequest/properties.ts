@@ -129,6 +129,7 @@ export const properties: INodeProperties[] = [
 			{ displayName: 'Fail on 5xx', name: 'failOn5xx', type: 'boolean', default: true, description: 'Whether a 5xx status sends the item to the error output' },
 			{ displayName: 'Follow Redirects', name: 'followRedirects', type: 'boolean', default: true, description: 'Whether to follow redirects; credentials are never sent to another origin' },
 			{ displayName: 'Ignore Response Body', name: 'ignoreBody', type: 'boolean', default: false, description: 'Whether to drop the body and output status and headers only' },
+			{ displayName: 'Log Out After Run', name: 'logoutAfterRun', type: 'boolean', default: false, description: 'Whether to end the vendor session once every item is sent (Simplicité and Bonita log out; the next run logs in again)' },
 			{ displayName: 'Max Attempts', name: 'maxAttempts', type: 'number', typeOptions: { minValue: 1, maxValue: 20 }, default: 1, description: 'Attempts per item, the first included; 1 means no retry' },
 			{ displayName: 'Max Redirects', name: 'maxRedirects', type: 'number', typeOptions: { minValue: 0, maxValue: 50 }, default: 10 },
 			{ displayName: 'Max Response Size (Bytes)', name: 'maxResponseBytes', type: 'number', default: 67108864, description: 'A larger response body fails the item' },

@@ -8,7 +8,7 @@ export async function readInput(context: IExecuteFunctions, index: number): Prom
 	try {
 		const param = <T>(name: string, fallback?: T) => context.getNodeParameter(name, index, fallback) as T;
 		const rows = (name: string) => param<Row[]>(`${name}.parameters`, []) ?? [];
-		const { concurrency, charset, contextHeaders, ...options } = param<CallOptions & { concurrency?: number; charset?: string; contextHeaders?: boolean }>('options', {});
+		const { concurrency, charset, contextHeaders, logoutAfterRun, ...options } = param<CallOptions & { concurrency?: number; charset?: string; contextHeaders?: boolean; logoutAfterRun?: boolean }>('options', {});
 		const headers = param('sendHeaders', false) ? rows('headerParameters') : [];
 		if (contextHeaders) headers.push(...runtimeIds(context));
 		return {

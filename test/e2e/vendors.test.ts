@@ -10,7 +10,7 @@ import { MARKER_PASSWORD, packageTgz, readJson, until } from './package-under-te
 interface Simulator {
 	url: string;
 	origin: string;
-	stats: { logins: number };
+	stats: { logins: number; logouts?: number };
 	resetStats(): void;
 	close(): Promise<void>;
 }
@@ -24,6 +24,8 @@ interface Step {
 	/** n8n: the URL parameter, an expression where it needs an earlier step. */
 	n8nUrl: string;
 	json?: unknown;
+	/** End the vendor session after this step (Node-RED msg.logout, n8n's Log Out After Run). */
+	logout?: boolean;
 }
 
 interface VendorJob {
@@ -69,7 +71,7 @@ const JOBS: VendorJob[] = [
 			{ name: 'read', method: 'GET', nodeRedUrl: '"api/rest/DemoSupplier/" & rowId', n8nUrl: "=api/rest/DemoSupplier/{{ $('create').item.json.body.row_id }}" },
 			{ ...EXPIRE, ...literal('/_sim/expire') },
 			{ name: 'update', method: 'PUT', nodeRedUrl: '"api/rest/DemoSupplier/" & rowId', n8nUrl: "=api/rest/DemoSupplier/{{ $('create').item.json.body.row_id }}", json: { demoSupName: 'Renamed Ltd.' } },
-			{ name: 'delete', method: 'DELETE', nodeRedUrl: '"api/rest/DemoSupplier/" & rowId', n8nUrl: "=api/rest/DemoSupplier/{{ $('create').item.json.body.row_id }}" },
+			{ name: 'delete', method: 'DELETE', nodeRedUrl: '"api/rest/DemoSupplier/" & rowId', n8nUrl: "=api/rest/DemoSupplier/{{ $('create').item.json.body.row_id }}", logout: true },
 		],
 		expected: { create: 200, read: 200, expire: 204, update: 200, delete: 200 },
 	},
@@ -118,6 +120,7 @@ function nodeRedFlow(job: VendorJob, sim: Simulator): object[] {
 					{ t: 'set', p: 'url', pt: 'msg', to: url, tot: 'jsonata' },
 					{ t: 'set', p: 'payload', pt: 'msg', to: JSON.stringify(step.json ?? {}), tot: 'json' },
 					{ t: 'delete', p: 'headers', pt: 'msg' },
+					...(step.logout ? [{ t: 'set', p: 'logout', pt: 'msg', to: 'true', tot: 'bool' }] : []),
 				],
 				wires: [[`${tab}-req-${i}`]],
 			},
@@ -163,6 +166,7 @@ for (const [label, runtime] of [
 				expect(reply.body.failed, reply.text).to.equal(undefined);
 				expect(reply.body.results, `${reply.status} ${reply.text}`).to.deep.equal(job.expected);
 				expect(sim.stats.logins).to.equal(2);
+				if (job.steps.some((step) => step.logout)) await until(() => sim.stats.logouts === 1, `the ${job.vendor} logout`);
 				expect(nodeRed.logs()).not.to.contain(MARKER_PASSWORD);
 			});
 		}
@@ -209,7 +213,7 @@ describe('vendors end to end in real n8n 2.40 (Node 24)', function () {
 						url: absolute(step, sim, step.n8nUrl),
 						sendBody: step.json !== undefined,
 						jsonBody: JSON.stringify(step.json ?? {}),
-						options: {},
+						options: step.logout ? { logoutAfterRun: true } : {},
 					},
 					...(step.name === 'expire' ? {} : { credentials: { [job.credentialType]: { id: `cred${job.vendor}`, name: job.vendor } } }),
 				}));
@@ -239,6 +243,7 @@ describe('vendors end to end in real n8n 2.40 (Node 24)', function () {
 			const results = Object.fromEntries(job.steps.map((step) => [step.name, nodeOutput(run, step.name, 0)[0]?.json.statusCode]));
 			expect(results).to.deep.equal(job.expected);
 			expect(sim.stats.logins).to.equal(2);
+			if (job.steps.some((step) => step.logout)) expect(sim.stats.logouts).to.equal(1);
 			expect(JSON.stringify(run.raw)).not.to.contain(MARKER_PASSWORD);
 		});
 	}
