@@ -246,11 +246,12 @@ describe('engine through real proxies', function () {
 			});
 
 			it('goes direct for hosts listed in no-proxy', async () => {
-				const before = proxy.requestsSeen().length;
-				const outcome = await via(`${origin.url}/echo`, { proxyUrl: proxy.url, noProxy: '127.0.0.1' });
+				// Squid logs a request when it completes, so a tunnel from an earlier test may still be logged now: look for this call only.
+				const marker = `direct-${Date.now()}`;
+				const outcome = await via(`${origin.url}/echo?${marker}`, { proxyUrl: proxy.url, noProxy: '127.0.0.1' });
 				expect(outcome.ok).to.equal(true);
 				expect(origin.requests.at(-1)!.headers.via).to.equal(undefined);
-				expect(proxy.requestsSeen().length).to.equal(before);
+				expect(proxy.requestsSeen().some((line) => line.includes(marker))).to.equal(false);
 			});
 		});
 	}

@@ -15,9 +15,9 @@
  *   documented 403 CWTBG0651E, which tells the client to call /bpm/system/login again.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { basicCredentials, mediaType, parseCookies, parseForm, readBody, safeDecode } from '../http-util';
+import { listenOnLoopback } from '../listen';
 import { isoDate } from './iso-date';
 import { APPS, BPDS, BawStore, SEED_USERS, type BpdRecord, type InstanceRecord, type ProcessState, type SnapshotRecord, type TaskRecord, type TaskState } from './data';
 
@@ -173,7 +173,7 @@ function normalizePrefix(p: string): string {
 const isOpen = (t: TaskRecord): boolean => t.state === 'ready' || t.state === 'claimed';
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function startBawSimulator(options: BawSimulatorOptions = {}): Promise<BawSimulator> {
+export async function startBawSimulator(options: BawSimulatorOptions = {}): Promise<BawSimulator> {
   const prefix = normalizePrefix(options.prefix ?? '');
   const users: Record<string, string> = { ...(options.users ?? { admin: 'admin', viewer: 'viewer' }) };
   const readOnly = new Set(options.readOnlyUsers ?? ['viewer']);
@@ -1153,35 +1153,15 @@ export function startBawSimulator(options: BawSimulatorOptions = {}): Promise<Ba
     }
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) {
-        res.writeHead(500);
-        res.end();
-      } else res.destroy();
-    });
-  });
-
-  return new Promise<BawSimulator>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      const addr = server.address() as AddressInfo;
-      const origin = `http://127.0.0.1:${addr.port}`;
-      resolve({
-        url: `${origin}${prefix}`,
-        origin,
-        stats,
-        requests,
-        expireSessions,
-        resetStats,
-        resetData: () => store.reseed(),
-        close: () =>
-          new Promise<void>((res, rej) => {
-            server.close((err) => (err ? rej(err) : res()));
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  const { origin, close } = await listenOnLoopback(handle, options.port);
+  return {
+    url: `${origin}${prefix}`,
+    origin,
+    stats,
+    requests,
+    expireSessions,
+    resetStats,
+    resetData: () => store.reseed(),
+    close,
+  };
 }

@@ -6,9 +6,9 @@
  * its "Simulator checklist → Bonita". Node built-ins only.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { contentTypeParam, mediaType, parseCookies, parseForm, parseMultipart, readBody, safeDecode, type MultipartPart } from '../http-util';
+import { listenOnLoopback } from '../listen';
 import { bonitaDate } from './bonita-date';
 import { BonitaStore, validateContract, type Contract, type Item } from './data';
 
@@ -116,7 +116,7 @@ function normalizeContextPath(p: string): string {
   return s;
 }
 
-export function startBonitaSimulator(options: BonitaSimulatorOptions = {}): Promise<BonitaSimulator> {
+export async function startBonitaSimulator(options: BonitaSimulatorOptions = {}): Promise<BonitaSimulator> {
   const contextPath = normalizeContextPath(options.contextPath ?? '/bonita');
   const sessionCookiePath = contextPath || '/';
   const tokenCookiePath = options.tokenCookiePath ?? sessionCookiePath;
@@ -1000,35 +1000,15 @@ export function startBonitaSimulator(options: BonitaSimulatorOptions = {}): Prom
     }
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) {
-        res.writeHead(500);
-        res.end();
-      } else res.destroy();
-    });
-  });
-
-  return new Promise<BonitaSimulator>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      const addr = server.address() as AddressInfo;
-      const origin = `http://127.0.0.1:${addr.port}`;
-      resolve({
-        url: `${origin}${contextPath}`,
-        origin,
-        stats,
-        requests,
-        expireSessions,
-        resetStats,
-        resetData: () => store.reseed(),
-        close: () =>
-          new Promise<void>((res, rej) => {
-            server.close((err) => (err ? rej(err) : res()));
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  const { origin, close } = await listenOnLoopback(handle, options.port);
+  return {
+    url: `${origin}${contextPath}`,
+    origin,
+    stats,
+    requests,
+    expireSessions,
+    resetStats,
+    resetData: () => store.reseed(),
+    close,
+  };
 }

@@ -10,9 +10,9 @@
  * here. Node built-ins only.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mediaType, parseForm, readBody, safeDecode } from '../http-util';
+import { listenOnLoopback } from '../listen';
 import { parseAuthorization } from './authorization';
 import {
   FACETS,
@@ -157,7 +157,7 @@ const DEFAULT_USERS: Record<string, FunnelbackUser> = {
   searcher: { password: 'searcher' },
 };
 
-export function startFunnelbackSimulator(options: FunnelbackSimulatorOptions = {}): Promise<FunnelbackSimulator> {
+export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptions = {}): Promise<FunnelbackSimulator> {
   const users: Record<string, FunnelbackUser> = {};
   for (const [k, v] of Object.entries(options.users ?? DEFAULT_USERS)) users[k] = { ...v };
   const lifetime = options.loginTokenLifetimeMs ?? 14 * DAY;
@@ -706,35 +706,15 @@ export function startFunnelbackSimulator(options: FunnelbackSimulatorOptions = {
     }
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) {
-        res.writeHead(500);
-        res.end();
-      } else res.destroy();
-    });
-  });
-
-  return new Promise<FunnelbackSimulator>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      const addr = server.address() as AddressInfo;
-      const origin = `http://127.0.0.1:${addr.port}`;
-      resolve({
-        url: origin,
-        origin,
-        stats,
-        requests,
-        expireSessions,
-        resetStats,
-        resetData,
-        close: () =>
-          new Promise<void>((res, rej) => {
-            server.close((err) => (err ? rej(err) : res()));
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  const { origin, close } = await listenOnLoopback(handle, options.port);
+  return {
+    url: origin,
+    origin,
+    stats,
+    requests,
+    expireSessions,
+    resetStats,
+    resetData,
+    close,
+  };
 }

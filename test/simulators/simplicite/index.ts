@@ -9,9 +9,9 @@
  * here. Node built-ins only.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { contentTypeParam, mediaType, parseCookies, parseForm, parseMultipart, readBody, safeDecode } from '../http-util';
+import { listenOnLoopback } from '../listen';
 import { SimpliciteStore, type Row } from './data';
 
 export type SimpliciteErrorKind = 'unknownObject' | 'forbidden' | 'notFound' | 'validation';
@@ -149,7 +149,7 @@ function normalizeContextPath(p: string): string {
 
 const b64url = (v: Buffer | string): string => Buffer.from(v).toString('base64url');
 
-export function startSimpliciteSimulator(options: SimpliciteSimulatorOptions = {}): Promise<SimpliciteSimulator> {
+export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptions = {}): Promise<SimpliciteSimulator> {
   const contextPath = normalizeContextPath(options.contextPath ?? '');
   const cookiePath = contextPath || '/';
   const users: Record<string, string> = { ...(options.users ?? { designer: 'designer' }) };
@@ -731,35 +731,15 @@ export function startSimpliciteSimulator(options: SimpliciteSimulatorOptions = {
     }
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) {
-        res.writeHead(500);
-        res.end();
-      } else res.destroy();
-    });
-  });
-
-  return new Promise<SimpliciteSimulator>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      const addr = server.address() as AddressInfo;
-      const origin = `http://127.0.0.1:${addr.port}`;
-      resolve({
-        url: `${origin}${contextPath}`,
-        origin,
-        stats,
-        requests,
-        expireSessions,
-        resetStats,
-        resetData: () => store.reseed(),
-        close: () =>
-          new Promise<void>((res, rej) => {
-            server.close((err) => (err ? rej(err) : res()));
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  const { origin, close } = await listenOnLoopback(handle, options.port);
+  return {
+    url: `${origin}${contextPath}`,
+    origin,
+    stats,
+    requests,
+    expireSessions,
+    resetStats,
+    resetData: () => store.reseed(),
+    close,
+  };
 }
