@@ -15,7 +15,6 @@ interface Login<S> {
 	state: Promise<S>;
 }
 
-
 /**
  * A logged-in conversation with one server for one credential. Concurrent calls share one login
  * (single flight); an expired session is replaced by exactly one new login, and each call that met
