@@ -6,6 +6,14 @@ export interface SchemeWire {
 	cookie(name: string, url: string): Promise<string | undefined>;
 }
 
+/** What a scheme may know when it logs in again. */
+export interface LoginContext<S> {
+	/** What the previous login yielded: OAuth2 keeps its refresh token here. */
+	previous?: S;
+	/** The response that ended the previous login: a Digest challenge arrives this way. */
+	rejected?: HttpResponse;
+}
+
 /**
  * One vendor's (or one generic) authentication ritual. S is what a login yields: a token, nothing
  * for cookie-only sessions. A scheme holds no mutable state; the session keeps S and decides when
@@ -14,10 +22,10 @@ export interface SchemeWire {
 export interface AuthScheme<S = unknown> {
 	/** Shown in messages, e.g. "Bonita". */
 	readonly label: string;
-	/** Requests to another origin are sent without authentication. */
-	readonly baseUrl: string;
+	/** Requests to another origin are sent without authentication; a generic scheme without one applies to every URL. */
+	readonly baseUrl?: string;
 	/** Throws a BpmFailure of kind 'login' when the server refuses. */
-	login(wire: SchemeWire): Promise<S>;
+	login(wire: SchemeWire, context: LoginContext<S>): Promise<S>;
 	authorize(request: HttpRequest, state: S): HttpRequest;
 	/** True when the response says the session is gone and a new login may fix it. */
 	isExpired(response: HttpResponse, request: HttpRequest): boolean;

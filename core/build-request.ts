@@ -19,6 +19,8 @@ export interface RequestInput {
 	raw?: { data: string | Buffer; contentType: string; charset?: string };
 	/** A file (in memory or a path on disk): the whole body, or one multipart part when multipartField is set. */
 	file?: { source: FileSource | { path: string; contentType: string; fileName?: string }; multipartField?: string; fields?: Array<{ name: string; value: string }> };
+	/** An access token from the item or message (an OAuth2 Token node's output), sent as Authorization: Bearer. */
+	bearerToken?: string;
 	/** Cookies sent with this call, besides those the session keeps. */
 	cookies?: Array<{ name: string; value: string }>;
 	/** Retry, status rules, timeouts, redirects, TLS and proxy. */
@@ -42,6 +44,7 @@ export function buildRequest(input: RequestInput): HttpRequest {
 		checkHeader(name, value);
 		headers[name] = value;
 	}
+	if (input.bearerToken !== undefined) headers.Authorization = `Bearer ${checkBearerToken(input.bearerToken)}`;
 	const cookies = (input.cookies ?? []).filter(({ name, value }) => name !== '' || value !== '');
 	for (const { name, value } of cookies) checkCookie(name, value);
 	if (cookies.length > 0) headers.Cookie = cookies.map(({ name, value }) => `${name}=${value}`).join('; ');
@@ -112,6 +115,13 @@ function requestBody(input: RequestInput): RequestBody | undefined {
 function withCharset(contentType: string, charset: string | undefined): string {
 	if (!charset || /charset=/i.test(contentType) || !/^(text\/|application\/(?:[\w.+-]+\+)?(?:xml|json)\b)/i.test(contentType)) return contentType;
 	return `${contentType}; charset=${charset}`;
+}
+
+function checkBearerToken(token: string): string {
+	const trimmed = token.trim();
+	if (trimmed === '') throw inputError('accessToken', 'The access token is empty');
+	if (/[\s\u0000-\u001f\u007f]/.test(trimmed)) throw inputError('accessToken', 'The access token holds spaces or control characters');
+	return trimmed;
 }
 
 function checkCookie(name: string, value: string): void {

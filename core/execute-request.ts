@@ -26,7 +26,7 @@ export async function executeRequest(connection: Connection, input: RequestInput
 	let exchanges = 0;
 	const fail = (detail: Omit<BpmError, 'attempts' | 'elapsedMs'>): Outcome<HttpResponse> => ({
 		ok: false,
-		error: redactError({ ...detail, attempts: exchanges, elapsedMs: Date.now() - started }, connection.secrets()),
+		error: redactError({ ...detail, attempts: exchanges, elapsedMs: Date.now() - started }, [...connection.secrets(), ...(input.bearerToken ? [input.bearerToken] : [])]),
 	});
 	let policy: ParsedCallOptions;
 	try {

@@ -1,4 +1,4 @@
-import type { AuthScheme, SchemeWire } from './auth-scheme';
+import type { AuthScheme, LoginContext, SchemeWire } from './auth-scheme';
 import type { ExchangeSettings, HttpRequest, HttpResponse } from './http-types';
 import type { Transport } from './transport';
 
@@ -44,15 +44,17 @@ export class Session<S = unknown> {
 
 	async send(request: HttpRequest): Promise<SessionResult> {
 		if (!this.appliesTo(request.url)) return { response: await this.transport.send(request), attempts: 1 };
-		let first = this.current(request.settings);
-		if (this.isStale(await first.state)) {
+		let first = this.current(request.settings, {});
+		const firstState = await first.state;
+		if (this.isStale(firstState)) {
 			this.invalidate(first.generation);
-			first = this.current(request.settings);
+			first = this.current(request.settings, { previous: firstState });
 		}
-		const response = await this.transport.send(this.scheme.authorize(request, await first.state));
+		const state = await first.state;
+		const response = await this.transport.send(this.scheme.authorize(request, state));
 		if (!this.scheme.isExpired(response, request)) return { response, attempts: 1 };
 		this.invalidate(first.generation);
-		const second = this.current(request.settings);
+		const second = this.current(request.settings, { previous: state, rejected: response });
 		const replayed = await this.transport.send(this.scheme.authorize(request, await second.state));
 		return { response: replayed, attempts: 2 };
 	}
@@ -88,7 +90,7 @@ export class Session<S = unknown> {
 	}
 
 	private appliesTo(url: string): boolean {
-		return new URL(url).origin === new URL(this.scheme.baseUrl).origin;
+		return this.scheme.baseUrl === undefined || new URL(url).origin === new URL(this.scheme.baseUrl).origin;
 	}
 
 	/** Logins travel like the call that needed them: same proxy, same TLS settings. */
@@ -99,12 +101,13 @@ export class Session<S = unknown> {
 		};
 	}
 
-	private current(settings: Partial<ExchangeSettings> | undefined): Login<S> {
+	/** The login in force, or a new one; a call that joins a login started by another ignores its own context. */
+	private current(settings: Partial<ExchangeSettings> | undefined, context: LoginContext<S>): Login<S> {
 		if (this.login) return this.login;
 		const generation = ++this.generation;
 		this.lastSettings = settings;
 		this.setStatus('logging-in');
-		const state = this.scheme.login(this.wire(settings));
+		const state = this.scheme.login(this.wire(settings), context);
 		const login: Login<S> = { generation, state };
 		this.login = login;
 		state.then(

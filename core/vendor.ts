@@ -26,7 +26,26 @@ export function requireText(data: Record<string, unknown>, field: string): strin
 
 export function requireUrl(data: Record<string, unknown>, field: string): string {
 	const text = requireText(data, field);
-	const url = resolveUrl(text);
+	let url: URL;
+	try {
+		url = resolveUrl(text);
+	} catch (error) {
+		throw inputError(field, `The credential field "${field}": ${(error as Error).message}`);
+	}
 	if (url.search || url.hash) throw inputError(field, `The credential field "${field}" must be a base URL without query or fragment`);
 	return text.trim().replace(/\/+$/, '');
+}
+
+/** An optional base URL: absent or empty means the scheme applies to every URL the node calls. */
+export function optionalUrl(data: Record<string, unknown>, field: string): string | undefined {
+	const value = data[field];
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') ? undefined : requireUrl(data, field);
+}
+
+/** A pasted token often carries a line break, which no HTTP header may hold. */
+export function requireToken(data: Record<string, unknown>, field: string): string {
+	const token = requireText(data, field).trim();
+	if (token === '') throw inputError(field, `The credential field "${field}" is empty`);
+	if (/[\s\u0000-\u001f\u007f]/.test(token)) throw inputError(field, `The credential field "${field}" holds spaces or control characters`);
+	return token;
 }

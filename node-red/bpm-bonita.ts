@@ -3,5 +3,5 @@ import type { NodeRedApi } from './node-red-api';
 import { registerVendorConfigNode } from './vendor-config-node';
 
 export = function (RED: NodeRedApi): void {
-	registerVendorConfigNode(RED, bonita, { username: { type: 'text' }, password: { type: 'password' } });
+	registerVendorConfigNode(RED, bonita.nodeRedConfig, () => bonita, { username: { type: 'text' }, password: { type: 'password' } });
 };

@@ -3,5 +3,5 @@ import type { NodeRedApi } from './node-red-api';
 import { registerVendorConfigNode } from './vendor-config-node';
 
 export = function (RED: NodeRedApi): void {
-	registerVendorConfigNode(RED, funnelback, { username: { type: 'text' }, password: { type: 'password' }, applicationToken: { type: 'password' } });
+	registerVendorConfigNode(RED, funnelback.nodeRedConfig, () => funnelback, { username: { type: 'text' }, password: { type: 'password' }, applicationToken: { type: 'password' } });
 };

@@ -4,7 +4,7 @@ import type { NodeDef, NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from '
 import type { VendorConfigNode } from './vendor-config-node';
 
 interface RequestConfig extends NodeDef {
-	/** 'none', or a vendor id whose property holds the config node's id (bonita: '<id>'). */
+	/** 'none', 'msg' (msg.accessToken), or a property holding a config node's id (bonita: '<id>', generic: a bpm-auth). */
 	auth?: string;
 	method: string;
 	url: string;
@@ -56,14 +56,15 @@ const SESSION_STATUS: Record<SessionState, NodeStatus> = {
 export = function (RED: NodeRedApi): void {
 	RED.nodes.registerType('bpm-request', function (this: RuntimeNode, config: RequestConfig) {
 		RED.nodes.createNode(this, config);
-		const serverId = config.auth && config.auth !== 'none' ? config[config.auth] : undefined;
+		const usesServer = config.auth !== undefined && config.auth !== 'none' && config.auth !== 'msg';
+		const serverId = usesServer ? config[config.auth!] : undefined;
 		const server = typeof serverId === 'string' && serverId ? (RED.nodes.getNode(serverId) as VendorConfigNode | null) : null;
 		const ownTransport = server ? undefined : createTransport();
 		const connection: Connection | undefined = server ? server.connection : plainConnection(ownTransport!);
 		const errorOutputWired = (config.wires?.[1]?.length ?? 0) > 0;
 		const unsubscribe = server?.session?.onStateChange((state) => this.status(SESSION_STATUS[state]));
 		const connectionOptions = connectionOptionsFor(RED, config);
-		const missingServer = config.auth !== undefined && config.auth !== 'none' && !server;
+		const missingServer = usesServer && !server;
 		if ((server && !connection) || missingServer) this.status({ fill: 'red', shape: 'ring', text: 'bpm-request.status.config-error' });
 
 		this.on('input', (msg, send, done) => {
@@ -116,6 +117,7 @@ function requestInput(config: RequestConfig, msg: NodeMessage, nodeId: string): 
 		url: config.url || String(msg.url ?? ''),
 		headers,
 		cookies: messageCookies(msg.cookies),
+		...(config.auth === 'msg' ? { bearerToken: typeof msg.accessToken === 'string' ? msg.accessToken : '' } : {}),
 		...(hasBody ? payloadBody(config, msg) : {}),
 	};
 }

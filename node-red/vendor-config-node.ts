@@ -12,17 +12,26 @@ export interface VendorConfigNode extends RuntimeNode {
 /** Logout must finish well inside Node-RED's 15 s close timeout. */
 const LOGOUT_TIMEOUT_MS = 5000;
 
-export function registerVendorConfigNode(RED: NodeRedApi, vendor: VendorDefinition, credentials: Record<string, { type: 'text' | 'password' }>): void {
+/** definitionFor picks the scheme from the node's fields: a vendor node has one, the generic node lets the user choose. */
+export function registerVendorConfigNode(
+	RED: NodeRedApi,
+	type: string,
+	definitionFor: (data: Record<string, unknown>) => VendorDefinition,
+	credentials: Record<string, { type: 'text' | 'password' }>,
+	/** The fields a parser reads; a node whose own property names clash (its "name") maps them here. */
+	fieldsOf: (config: NodeDef, credentials: Record<string, unknown>) => Record<string, unknown> = (config, credentials) => ({ ...config, ...credentials }),
+): void {
 	RED.nodes.registerType(
-		vendor.nodeRedConfig,
+		type,
 		function (this: VendorConfigNode, config: NodeDef) {
 			RED.nodes.createNode(this, config);
+			const data = fieldsOf(config, this.credentials);
 			try {
-				this.session = createVendorSession(vendor, { ...config, ...this.credentials });
+				this.session = createVendorSession(definitionFor(data), data);
 				this.connection = sessionConnection(this.session);
 			} catch (error) {
 				this.configError = (error as Error).message;
-				this.error(`${vendor.displayName}: ${this.configError}`);
+				this.error(`${this.name || type}: ${this.configError}`);
 			}
 			this.on('close', (_removed, done) => {
 				const session = this.session;

@@ -1,7 +1,8 @@
 import { renewalTime, type AuthScheme } from '../auth-scheme';
 import { inputError, BpmFailure } from '../bpm-error';
-import type { HttpRequest, ResponseBody } from '../http-types';
+import type { ResponseBody } from '../http-types';
 import { requireText, requireUrl, type VendorDefinition } from '../vendor';
+import { withHeaders } from '../with-headers';
 
 export interface BawConfig {
 	/** On-premises https://host:9443, or the cloud form https://host/<offering>/<environment> (CP4BA: .../bas). */
@@ -138,12 +139,6 @@ function loginFailure(message: string, status: number): BpmFailure {
 }
 
 /** Ours win over a caller's header of the same name, whatever its case. */
-function withHeaders(request: HttpRequest, added: Record<string, string>): HttpRequest {
-	const names = new Set(Object.keys(added).map((name) => name.toLowerCase()));
-	const kept = Object.entries(request.headers).filter(([name]) => !names.has(name.toLowerCase()));
-	return { ...request, headers: { ...Object.fromEntries(kept), ...added } };
-}
-
 /** HTTP Basic cannot carry a colon in the user name (RFC 7617). */
 function basicUsername(data: Record<string, unknown>): string {
 	const username = requireText(data, 'username');

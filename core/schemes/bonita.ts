@@ -1,7 +1,8 @@
 import type { AuthScheme, SchemeWire } from '../auth-scheme';
 import { requireText, requireUrl, type VendorDefinition } from '../vendor';
 import { BpmFailure } from '../bpm-error';
-import { headerValue, type HttpRequest } from '../http-types';
+import { headerValue } from '../http-types';
+import { withHeaders } from '../with-headers';
 
 export interface BonitaConfig {
 	/** e.g. http://host:8080/bonita */
@@ -40,7 +41,7 @@ export function bonitaScheme(config: BonitaConfig): AuthScheme<BonitaState> {
 			return { token: (await wire.cookie(TOKEN, `${base}/API/`)) ?? (await tokenFromSessionResource(wire, base)) };
 		},
 		authorize(request, state) {
-			return state.token ? withHeader(request, TOKEN, state.token) : request;
+			return state.token ? withHeaders(request, { [TOKEN]: state.token }) : request;
 		},
 		isExpired(response) {
 			return response.status === 401;
@@ -63,10 +64,6 @@ async function tokenFromSessionResource(wire: SchemeWire, base: string): Promise
 
 function loginFailure(message: string, status: number): BpmFailure {
 	return new BpmFailure({ kind: 'login', message, status });
-}
-
-function withHeader(request: HttpRequest, name: string, value: string): HttpRequest {
-	return { ...request, headers: { ...request.headers, [name]: value } };
 }
 
 export const bonita: VendorDefinition<BonitaConfig> = {

@@ -1,7 +1,8 @@
 import type { AuthScheme } from '../auth-scheme';
 import { BpmFailure, inputError } from '../bpm-error';
 import { headerValue } from '../http-types';
-import { requireText, requireUrl, type VendorDefinition } from '../vendor';
+import { requireText, requireToken, requireUrl, type VendorDefinition } from '../vendor';
+import { withHeaders } from '../with-headers';
 
 export type FunnelbackAuthMode = 'login' | 'applicationToken';
 
@@ -63,8 +64,7 @@ export function funnelbackScheme(config: FunnelbackConfig): AuthScheme<Funnelbac
 			return { token };
 		},
 		authorize(request, state) {
-			const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== TOKEN.toLowerCase()));
-			return { ...request, headers: { ...headers, [TOKEN]: state.token } };
+			return withHeaders(request, { [TOKEN]: state.token });
 		},
 		isExpired(response) {
 			// An application token never expires: its 401 means revoked or wrong, and logging in again cannot help.
@@ -90,14 +90,6 @@ function parseAuthMode(data: Record<string, unknown>): FunnelbackAuthMode {
 	if (mode === undefined || mode === null || mode === '') return 'login';
 	if (typeof mode === 'string' && (FUNNELBACK_AUTH_MODES as readonly string[]).includes(mode)) return mode as FunnelbackAuthMode;
 	throw inputError('authMode', `The credential field "authMode" must be "login" or "applicationToken"`);
-}
-
-/** A pasted token often carries a line break, which no HTTP header may hold. */
-function requireToken(data: Record<string, unknown>, field: string): string {
-	const token = requireText(data, field).trim();
-	if (token === '') throw inputError(field, `The credential field "${field}" is empty`);
-	if (/[\s\u0000-\u001f\u007f]/.test(token)) throw inputError(field, `The credential field "${field}" holds spaces or control characters`);
-	return token;
 }
 
 export const funnelback: VendorDefinition<FunnelbackConfig> = {

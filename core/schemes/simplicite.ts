@@ -2,6 +2,7 @@ import { renewalTime, type AuthScheme } from '../auth-scheme';
 import { BpmFailure, inputError } from '../bpm-error';
 import type { HttpRequest, HttpResponse } from '../http-types';
 import { requireText, requireUrl, type VendorDefinition } from '../vendor';
+import { withHeaders } from '../with-headers';
 
 /** Where each call carries the token. */
 export type SimpliciteTokenTransport = 'header' | 'bearer' | 'parameter';
@@ -53,9 +54,9 @@ export function simpliciteScheme(config: SimpliciteConfig): AuthScheme<Simplicit
 		if (!carriesToken(request.url)) return request;
 		switch (config.tokenTransport) {
 			case 'header':
-				return withHeader(request, TOKEN_HEADER, `Bearer ${state.token}`);
+				return withHeaders(request, { [TOKEN_HEADER]: `Bearer ${state.token}` });
 			case 'bearer':
-				return withHeader(request, 'Authorization', `Bearer ${state.token}`);
+				return withHeaders(request, { Authorization: `Bearer ${state.token}` });
 			case 'parameter':
 				return { ...request, url: withParameter(request.url, SIMPLICITE_TOKEN_PARAMETER, state.token) };
 		}
@@ -149,11 +150,6 @@ function numberOf(value: unknown): number | undefined {
 
 function loginFailure(message: string, status: number): BpmFailure {
 	return new BpmFailure({ kind: 'login', message, status });
-}
-
-function withHeader(request: HttpRequest, name: string, value: string): HttpRequest {
-	const headers = Object.fromEntries(Object.entries(request.headers).filter(([key]) => key.toLowerCase() !== name.toLowerCase()));
-	return { ...request, headers: { ...headers, [name]: value } };
 }
 
 /** Replaces any value of the parameter the caller put there, leaving the rest of the query byte for byte. */

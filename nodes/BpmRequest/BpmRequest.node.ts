@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 	type JsonObject,
 } from 'n8n-workflow';
-import { executeRequest, mapConcurrent, VENDORS, type HttpResponse, type Outcome } from '../../core';
+import { executeRequest, mapConcurrent, REQUEST_SCHEMES, type HttpResponse, type Outcome } from '../../core';
 import { connectionFor } from './connection';
 import { readInput } from './read-input';
 import { properties } from './properties';
@@ -22,16 +22,16 @@ export class BpmRequest implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["method"] + " " + $parameter["url"]}}',
-		description: 'Call Bonita, IBM BAW, Simplicité, Funnelback or any REST API with managed login sessions',
+		description: 'Call Bonita, IBM BAW, Simplicité, Funnelback or any REST API with managed logins, Digest and OAuth2',
 		defaults: { name: 'BPM Request' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			...VENDORS.map((vendor) => ({
-				name: vendor.n8nCredential,
+			...REQUEST_SCHEMES.map((scheme) => ({
+				name: scheme.n8nCredential,
 				required: true,
-				displayOptions: { show: { authentication: [vendor.n8nCredential] } },
+				displayOptions: { show: { authentication: [scheme.n8nCredential] } },
 			})),
 			{ name: 'bpmConnectionApi', required: true, displayOptions: { show: { useConnectionCredential: [true] } } },
 		],

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { HTTP_METHODS, VENDORS } from '../../core';
-import { NO_AUTH } from './connection';
+import { HTTP_METHODS, REQUEST_SCHEMES } from '../../core';
+import { ACCESS_TOKEN_AUTH, NO_AUTH } from './connection';
 
 const nameValueRows = (name: string, displayName: string, show: string): INodeProperties => ({
 	displayName,
@@ -30,10 +30,21 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'None', value: NO_AUTH },
-			...VENDORS.map((vendor) => ({ name: vendor.displayName, value: vendor.n8nCredential })),
+			...REQUEST_SCHEMES.map((scheme) => ({ name: scheme.displayName, value: scheme.n8nCredential })),
+			{ name: 'Access Token From Input', value: ACCESS_TOKEN_AUTH },
 		],
 		default: NO_AUTH,
-		description: 'A vendor credential logs in once, keeps the session and logs in again when it expires',
+		description: 'A vendor or OAuth2 credential logs in once, keeps the session or token and renews it when it expires',
+	},
+	{
+		displayName: 'Access Token',
+		name: 'accessToken',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '={{ $json.accessToken }}',
+		required: true,
+		displayOptions: { show: { authentication: [ACCESS_TOKEN_AUTH] } },
+		description: "Sent as Authorization: Bearer; by default the token a BPM OAuth2 Token node put in the item. Don't pin that node's output: pinned data is stored in the workflow.",
 	},
 	{
 		displayName: 'Use TLS and Proxy Credential',

@@ -1,4 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { ACCESS_TOKEN_AUTH, NO_AUTH } from './connection';
 import { fileFromAsyncStream, fileFromBuffer, type BpmError, type CallOptions, type FileSource, type RequestInput } from '../../core';
 
 type Row = { name: string; value: string };
@@ -18,6 +19,7 @@ export async function readInput(context: IExecuteFunctions, index: number): Prom
 			query: param('sendQuery', false) ? rows('queryParameters') : [],
 			headers,
 			cookies: param('sendCookies', false) ? rows('cookieParameters') : [],
+			...(param<string>('authentication', NO_AUTH) === ACCESS_TOKEN_AUTH ? { bearerToken: String(param('accessToken', '') ?? '') } : {}),
 			...(param('sendBody', false) ? await body(context, index, charset) : {}),
 		};
 	} catch (error) {

@@ -1,0 +1,22 @@
+import { inputError } from './bpm-error';
+import type { VendorDefinition } from './vendor';
+import { VENDORS } from './vendors';
+import { basic } from './schemes/basic';
+import { bearer } from './schemes/bearer';
+import { customHeaders, header } from './schemes/header';
+
+/** The schemes any REST API may use, in menu order; in n8n each is one credential type. */
+export const GENERIC_SCHEMES: readonly VendorDefinition[] = [basic, bearer, header, customHeaders] as VendorDefinition[];
+
+/** What a request node's Authentication menu offers besides None: the vendors first. */
+export const REQUEST_SCHEMES: readonly VendorDefinition[] = [...VENDORS, ...GENERIC_SCHEMES];
+
+/**
+ * Node-RED's one generic config node names its scheme in a "scheme" field; the other fields keep the
+ * names of n8n's credentials, so one parser serves both runtimes.
+ */
+export function genericSchemeFor(data: Record<string, unknown>): VendorDefinition {
+	const definition = GENERIC_SCHEMES.find((scheme) => scheme.id === data.scheme);
+	if (!definition) throw inputError('scheme', `The field "scheme" must be one of ${GENERIC_SCHEMES.map((scheme) => scheme.id).join(', ')}`);
+	return definition;
+}
