@@ -27,5 +27,8 @@ export { simplicite, simpliciteScheme, type SimpliciteConfig } from './schemes/s
 export { funnelback, funnelbackScheme, type FunnelbackConfig } from './schemes/funnelback';
 export { basic, basicScheme, type BasicConfig } from './schemes/basic';
 export { bearer, bearerScheme, type BearerConfig } from './schemes/bearer';
+export { digest, digestScheme, type DigestConfig, type DigestState } from './schemes/digest';
+export * from './digest-challenge';
+export * from './digest-response';
 export { header, customHeaders, headerScheme, type HeaderConfig } from './schemes/header';
 export * from './output';

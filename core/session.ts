@@ -51,11 +51,12 @@ export class Session<S = unknown> {
 			first = this.current(request.settings, { previous: firstState });
 		}
 		const state = await first.state;
-		const response = await this.transport.send(this.scheme.authorize(request, state));
+		const response = await this.transport.send(this.scheme.authorize(request, state), (hop) => this.scheme.authorize(hop, state));
 		if (!this.scheme.isExpired(response, request)) return { response, attempts: 1 };
 		this.invalidate(first.generation);
 		const second = this.current(request.settings, { previous: state, rejected: response });
-		const replayed = await this.transport.send(this.scheme.authorize(request, await second.state));
+		const renewed = await second.state;
+		const replayed = await this.transport.send(this.scheme.authorize(request, renewed), (hop) => this.scheme.authorize(hop, renewed));
 		return { response: replayed, attempts: 2 };
 	}
 

@@ -12,8 +12,11 @@ import { parseBody } from './parse-body';
  * One cookie jar and its keep-alive agents. A session owns one, so cookies never cross credentials
  * and every call of that session reuses its sockets.
  */
+/** Signs a same-origin redirect hop afresh: a Digest response is bound to the request-URI it was computed for. */
+export type AuthorizeHop = (hop: HttpRequest) => HttpRequest;
+
 export interface Transport {
-	send(request: HttpRequest): Promise<HttpResponse>;
+	send(request: HttpRequest, authorizeHop?: AuthorizeHop): Promise<HttpResponse>;
 	cookie(name: string, url: string): Promise<string | undefined>;
 	cookieValues(): string[];
 	clearCookies(): Promise<void>;
@@ -84,7 +87,7 @@ export function createTransport(): Transport {
 	};
 
 	return {
-		async send(request) {
+		async send(request, authorizeHop) {
 			const settings: ExchangeSettings = { ...DEFAULT_EXCHANGE, ...request.settings };
 			let current = request;
 			for (let hops = 0; ; hops++) {
@@ -93,7 +96,8 @@ export function createTransport(): Transport {
 				const location = headerValue(response, 'location');
 				if (!settings.followRedirects || !isRedirect(response.status) || !location) return response;
 				if (hops >= settings.maxRedirects) throw new BpmFailure({ kind: 'network', message: `More than ${settings.maxRedirects} redirects from ${request.method} ${request.url}` });
-				current = followRedirect(current, response.status, location);
+				const hop = followRedirect(current, response.status, location);
+				current = authorizeHop && new URL(hop.url).origin === new URL(request.url).origin ? authorizeHop(hop) : hop;
 			}
 		},
 		async cookie(name, url) {
