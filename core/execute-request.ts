@@ -63,7 +63,8 @@ export async function executeRequest(connection: Connection, input: RequestInput
 	}
 }
 
-function failureDetail(error: unknown, where: { method?: string; url?: string }): Omit<BpmError, 'attempts' | 'elapsedMs'> {
+/** A thrown failure as an error value's detail; anything unexpected counts as a network failure. */
+export function failureDetail(error: unknown, where: { method?: string; url?: string }): Omit<BpmError, 'attempts' | 'elapsedMs'> {
 	if (error instanceof BpmFailure) return { ...where, ...error.detail };
 	return { ...where, kind: 'network', message: `Unexpected failure: ${(error as Error)?.message ?? String(error)}` };
 }
@@ -81,7 +82,8 @@ function httpFailure(request: HttpRequest, response: HttpResponse, exchanges: nu
 	};
 }
 
-function redactError(error: BpmError, secrets: string[]): BpmError {
+/** Known secrets masked in every text an error value carries, the URL's query included. */
+export function redactError(error: BpmError, secrets: string[]): BpmError {
 	return {
 		...error,
 		message: redactText(error.url ? error.message.split(error.url).join(redactUrl(error.url)) : error.message, secrets),

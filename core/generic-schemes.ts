@@ -5,9 +5,11 @@ import { basic } from './schemes/basic';
 import { bearer } from './schemes/bearer';
 import { digest } from './schemes/digest';
 import { customHeaders, header } from './schemes/header';
+import { oauth2AuthorizationCode } from './schemes/oauth2-authorization-code';
+import { oauth2ClientCredentials } from './schemes/oauth2-client-credentials';
 
 /** The schemes any REST API may use, in menu order; in n8n each is one credential type. */
-export const GENERIC_SCHEMES: readonly VendorDefinition[] = [basic, digest, bearer, header, customHeaders] as VendorDefinition[];
+export const GENERIC_SCHEMES: readonly VendorDefinition[] = [basic, digest, bearer, header, customHeaders, oauth2ClientCredentials, oauth2AuthorizationCode] as VendorDefinition[];
 
 /** What a request node's Authentication menu offers besides None: the vendors first. */
 export const REQUEST_SCHEMES: readonly VendorDefinition[] = [...VENDORS, ...GENERIC_SCHEMES];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createTransport, executeRequest, fileFromBuffer, outputBody, outputHeaders, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
 import type { NodeDef, NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
+import { failureSender } from './send-failure';
 import type { VendorConfigNode } from './vendor-config-node';
 
 interface RequestConfig extends NodeDef {
@@ -61,23 +62,14 @@ export = function (RED: NodeRedApi): void {
 		const server = typeof serverId === 'string' && serverId ? (RED.nodes.getNode(serverId) as VendorConfigNode | null) : null;
 		const ownTransport = server ? undefined : createTransport();
 		const connection: Connection | undefined = server ? server.connection : plainConnection(ownTransport!);
-		const errorOutputWired = (config.wires?.[1]?.length ?? 0) > 0;
+		const sendFailure = failureSender(this, config);
 		const unsubscribe = server?.session?.onStateChange((state) => this.status(SESSION_STATUS[state]));
 		const connectionOptions = connectionOptionsFor(RED, config);
 		const missingServer = usesServer && !server;
 		if ((server && !connection) || missingServer) this.status({ fill: 'red', shape: 'ring', text: 'bpm-request.status.config-error' });
 
 		this.on('input', (msg, send, done) => {
-			const fail = (error: BpmError) => {
-				msg.error = { ...error, source: { id: this.id, type: this.type, name: this.name } };
-				// With the error output unwired, the failure goes to Catch nodes instead of vanishing.
-				if (errorOutputWired) {
-					send([null, msg]);
-					done();
-				} else {
-					done(new Error(error.message));
-				}
-			};
+			const fail = (error: BpmError) => sendFailure(msg, send, done, error);
 			if (!connection || missingServer) return fail({ kind: 'input', field: 'server', message: server?.configError ?? `The ${config.auth} server configuration is missing`, attempts: 0, elapsedMs: 0 });
 			const onRetry = (next: number, max: number) => this.status({ fill: 'yellow', shape: 'ring', text: `retry ${next}/${max}` });
 			executeRequest(connection, { ...requestInput(config, msg, this.id), options: { ...connectionOptions, ...messageOptions(config, msg) } }, { onRetry }).then((outcome) => {

@@ -5,6 +5,8 @@ import type { NodeDef, NodeRedApi, RuntimeNode } from './node-red-api';
 export interface VendorConfigNode extends RuntimeNode {
 	session?: Session;
 	connection?: Connection;
+	/** The fields and credentials as the scheme's parser reads them, for nodes that call the scheme's endpoints themselves (the OAuth2 Token node). */
+	fields?: Record<string, unknown>;
 	/** Why there is no session: the settings were refused. */
 	configError?: string;
 }
@@ -26,6 +28,7 @@ export function registerVendorConfigNode(
 		function (this: VendorConfigNode, config: NodeDef) {
 			RED.nodes.createNode(this, config);
 			const data = fieldsOf(config, this.credentials);
+			this.fields = data;
 			try {
 				this.session = createVendorSession(definitionFor(data), data);
 				this.connection = sessionConnection(this.session);

@@ -1,0 +1,236 @@
+import { expect } from 'chai';
+import { LIGHTTPD_AREAS, startLighttpd, type Lighttpd } from '../peers/digest-servers';
+import { startFaultServer, type FaultServer } from '../peers/fault-server';
+import { CLIENTS, startOidcPeer, type OidcPeer } from '../peers/oidc-provider';
+import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
+import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
+import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
+import { MARKER_PASSWORD, packageTgz } from './package-under-test';
+
+const USER = 'digest-user';
+const CALLS = 5;
+const DIGEST_TARGET = `${LIGHTTPD_AREAS.sha512_256.path}file.txt`;
+
+/** CALLS sequential calls on one credential: one bare exchange, then the nonce is reused. */
+async function expectOneChallenge(lighttpd: Lighttpd, run: string) {
+	const logged = await lighttpd.settledRequests(CALLS + 1, `${DIGEST_TARGET}?run=${run}`);
+	expect(logged.map((r) => r.status)).to.deep.equal([401, ...Array(CALLS).fill(200)]);
+}
+
+for (const [label, runtime] of [
+	['Node-RED 4.1 (Node 20)', async () => ensureNodeRed4()],
+	['Node-RED 5 (Node 24)', ensureNodeRed5],
+] as const) {
+	describe(`generic authentication in real ${label}`, function () {
+		this.timeout(5 * 60 * 1000);
+		let lighttpd: Lighttpd;
+		let fault: FaultServer;
+		let oidc: OidcPeer;
+		let nodeRed: NodeRedInstance;
+		const run = `nr${label.replace(/\W/g, '')}`;
+
+		before(async () => {
+			[lighttpd, fault, oidc] = await Promise.all([startLighttpd({ users: { [USER]: MARKER_PASSWORD } }), startFaultServer(), startOidcPeer()]);
+			const tab = 'gen-tab';
+			const reply = (id: string, to: string) => ({ id, type: 'change', z: tab, rules: [{ t: 'set', p: 'payload', pt: 'msg', to, tot: 'jsonata' }, { t: 'delete', p: 'headers', pt: 'msg' }, { t: 'set', p: 'statusCode', pt: 'msg', to: '200', tot: 'num' }], wires: [['gen-out']] });
+			nodeRed = await startNodeRed({
+				runtime: await runtime(),
+				packageTgz: packageTgz(),
+				flows: [
+					{ id: tab, type: 'tab', label: 'generic auth' },
+					{ id: 'gen-digest', type: 'bpm-auth', scheme: 'digest', baseUrl: lighttpd.url, credentials: { user: USER, password: MARKER_PASSWORD } },
+					{ id: 'gen-cc', type: 'bpm-auth', scheme: 'oauth2ClientCredentials', tokenUrl: oidc.tokenUrl, clientId: CLIENTS.basic.clientId, clientAuthentication: 'basic', scope: 'api:read', credentials: { clientSecret: CLIENTS.basic.clientSecret } },
+					{ id: 'gen-cc-post', type: 'bpm-auth', scheme: 'oauth2ClientCredentials', tokenUrl: oidc.tokenUrl, clientId: CLIENTS.post.clientId, clientAuthentication: 'body', credentials: { clientSecret: CLIENTS.post.clientSecret } },
+					{ id: 'gen-cc-bad', type: 'bpm-auth', scheme: 'oauth2ClientCredentials', tokenUrl: oidc.tokenUrl, clientId: CLIENTS.post.clientId, clientAuthentication: 'body', credentials: { clientSecret: `wrong-${MARKER_PASSWORD}` } },
+					{ id: 'gen-out', type: 'http response', z: tab, wires: [] },
+					{ id: 'in-oauth', type: 'http in', z: tab, url: '/oauth', method: 'get', wires: [['req-oauth']] },
+					{ id: 'req-oauth', type: 'bpm-request', z: tab, auth: 'generic', generic: 'gen-cc', method: 'GET', url: `${oidc.api.url}/resource`, wires: [['gen-ok'], ['gen-error']] },
+					{ id: 'in-token-node', type: 'http in', z: tab, url: '/token-node', method: 'get', wires: [['token-node']] },
+					{ id: 'token-node', type: 'bpm-oauth2-token', z: tab, auth: 'gen-cc-post', operation: 'clientCredentials', wires: [['keep-payload'], ['gen-error']] },
+					{ id: 'keep-payload', type: 'change', z: tab, rules: [{ t: 'move', p: 'payload', pt: 'msg', to: 'tokenPayload', tot: 'msg' }], wires: [['req-with-token']] },
+					{ id: 'req-with-token', type: 'bpm-request', z: tab, auth: 'msg', method: 'GET', url: `${oidc.api.url}/resource`, wires: [['token-reply'], ['gen-error']] },
+					reply('token-reply', '{"ok": true, "status": statusCode, "body": payload, "tokenPayload": tokenPayload}'),
+					{ id: 'in-token-bad', type: 'http in', z: tab, url: '/token-bad', method: 'get', wires: [['token-bad']] },
+					{ id: 'token-bad', type: 'bpm-oauth2-token', z: tab, auth: 'gen-cc-bad', operation: 'clientCredentials', wires: [['gen-ok'], ['gen-error']] },
+					reply('gen-ok', '{"ok": true, "status": statusCode, "body": payload}'),
+					reply('gen-error', '{"ok": false, "error": error}'),
+					{ id: 'in-digest', type: 'http in', z: tab, url: '/digest', method: 'get', wires: [['req-digest']] },
+					{ id: 'req-digest', type: 'bpm-request', z: tab, auth: 'generic', generic: 'gen-digest', method: 'GET', url: `${DIGEST_TARGET}?run=${run}`, wires: [['gen-ok'], ['gen-error']] },
+					{ id: 'in-token', type: 'http in', z: tab, url: '/token', method: 'get', wires: [['set-token']] },
+					{ id: 'set-token', type: 'change', z: tab, rules: [{ t: 'set', p: 'accessToken', pt: 'msg', to: 'req.query.token', tot: 'msg' }], wires: [['req-token']] },
+					{ id: 'req-token', type: 'bpm-request', z: tab, auth: 'msg', method: 'GET', url: `${fault.url}/status/401?body=denied`, wires: [['gen-ok'], ['gen-error']] },
+				],
+			});
+		});
+		after(async () => {
+			await nodeRed?.stop();
+			await Promise.all([lighttpd?.close(), fault?.close(), oidc?.close()]);
+		});
+
+		it('answers lighttpd SHA-512-256 Digest, reusing the nonce across messages', async () => {
+			for (let i = 0; i < CALLS; i++) {
+				const reply = await nodeRed.request('GET', '/digest');
+				expect(reply.body, reply.text).to.deep.include({ ok: true, status: 200, body: `ok ${LIGHTTPD_AREAS.sha512_256.path}\n` });
+			}
+			await expectOneChallenge(lighttpd, run);
+			expect(nodeRed.logs()).not.to.contain(MARKER_PASSWORD);
+		});
+
+		it('fetches one client-credentials token for many calls, and one new token when the API refuses it', async () => {
+			for (let i = 0; i < 3; i++) {
+				const reply = await nodeRed.request('GET', '/oauth');
+				expect(reply.body, reply.text).to.deep.include({ ok: true, status: 200 });
+			}
+			const grants = () => oidc.tokenRequests.filter((r) => r.clientId === CLIENTS.basic.clientId);
+			expect(grants().map((r) => [r.clientAuth, r.scope, r.status])).to.deep.equal([['basic', 'api:read', 200]]);
+			await oidc.api.revoke(grants()[0].issuedAccessToken!);
+			const afterRevoke = await nodeRed.request('GET', '/oauth');
+			expect(afterRevoke.body, afterRevoke.text).to.deep.include({ ok: true, status: 200 });
+			expect(grants()).to.have.length(2);
+			expect(oidc.api.requests.slice(-2).map((r) => r.status)).to.deep.equal([401, 200]);
+		});
+
+		it('hands a token from bpm-oauth2-token to bpm-request in msg.accessToken, never in msg.payload', async () => {
+			const reply = await nodeRed.request('GET', '/token-node');
+			expect(reply.body, reply.text).to.deep.include({ ok: true, status: 200 });
+			expect(reply.body.tokenPayload).to.include({ tokenType: 'bearer' }).and.not.to.have.property('accessToken');
+			expect(oidc.tokenRequests.filter((r) => r.clientId === CLIENTS.post.clientId).map((r) => r.clientAuth)).to.deep.equal(['body']);
+		});
+
+		it("reports a bad client secret with the server's error, not the secret", async () => {
+			const reply = await nodeRed.request('GET', '/token-bad');
+			expect(reply.body.ok, reply.text).to.equal(false);
+			expect(reply.body.error).to.include({ kind: 'login', status: 401 });
+			expect(reply.body.error.message).to.contain('invalid_client');
+			expect(reply.text + nodeRed.logs()).not.to.contain(MARKER_PASSWORD);
+		});
+
+		it('sends msg.accessToken as Bearer and keeps it out of the error', async () => {
+			const token = `tok-${MARKER_PASSWORD}`;
+			const reply = await nodeRed.request('GET', `/token?token=${encodeURIComponent(token)}`);
+			expect(reply.body.ok, reply.text).to.equal(false);
+			expect(reply.body.error).to.include({ kind: 'http', status: 401 });
+			expect(fault.requests.at(-1)!.headers.authorization).to.equal(`Bearer ${token}`);
+			expect(reply.text).not.to.contain(token);
+		});
+	});
+}
+
+describe('generic authentication in real n8n 2.40 (Node 24)', function () {
+	this.timeout(10 * 60 * 1000);
+	let lighttpd: Lighttpd;
+	let oidc: OidcPeer;
+	let home: N8nHome;
+
+	before(async () => {
+		[lighttpd, oidc] = await Promise.all([startLighttpd({ users: { [USER]: MARKER_PASSWORD } }), startOidcPeer()]);
+		home = await createN8nHome({ runtime: await ensureN8n(), packageTgz: packageTgz() });
+		const client = (clientId: string, clientSecret: string, clientAuthentication: string) => ({ tokenUrl: oidc.tokenUrl, clientId, clientSecret, clientAuthentication, scope: 'api:read' });
+		await home.importCredentials([
+			{ id: 'bpmcDigest1', name: 'Digest', type: 'httpDigestAuth', data: { user: USER, password: MARKER_PASSWORD } },
+			{ id: 'bpmcCc1', name: 'CC basic', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.basic.clientId, CLIENTS.basic.clientSecret, 'basic') },
+			{ id: 'bpmcCc2', name: 'CC post', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.post.clientId, CLIENTS.post.clientSecret, 'body') },
+			{ id: 'bpmcCc3', name: 'CC bad', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.post.clientId, `wrong-${MARKER_PASSWORD}`, 'body') },
+		]);
+		await home.importWorkflows([
+			{
+				id: 'bpmcDigestRun',
+				name: 'digest',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [
+					{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{ id: 'c', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return Array.from({ length: ${CALLS} }, (_, i) => ({ json: { i } }));` } },
+					{
+						id: 'd',
+						name: 'Digest',
+						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+						typeVersion: 1,
+						position: [400, 0],
+						parameters: { authentication: 'httpDigestAuth', method: 'GET', url: `${lighttpd.url}${DIGEST_TARGET}?run=n8n`, options: { concurrency: 1 } },
+						credentials: { httpDigestAuth: { id: 'bpmcDigest1', name: 'Digest' } },
+					},
+				],
+				connections: { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[{ node: 'Digest', type: 'main', index: 0 }]] } },
+			},
+			{
+				id: 'bpmcOAuthRun',
+				name: 'oauth2',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [
+					{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{ id: 'c', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return Array.from({ length: ${CALLS} }, (_, i) => ({ json: { i } }));` } },
+					{
+						id: 'o',
+						name: 'Client credentials',
+						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+						typeVersion: 1,
+						position: [400, 0],
+						parameters: { authentication: 'bpmClientCredentialsOAuth2Api', method: 'GET', url: `${oidc.api.url}/resource` },
+						credentials: { bpmClientCredentialsOAuth2Api: { id: 'bpmcCc1', name: 'CC basic' } },
+					},
+					{
+						id: 't',
+						name: 'Token',
+						type: '@bpm-connect/n8n-nodes-bpm.bpmOAuth2Token',
+						typeVersion: 1,
+						position: [200, 200],
+						parameters: { operation: 'clientCredentials' },
+						credentials: { bpmClientCredentialsOAuth2Api: { id: 'bpmcCc2', name: 'CC post' } },
+					},
+					{
+						id: 'u',
+						name: 'With token',
+						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+						typeVersion: 1,
+						position: [400, 200],
+						parameters: { authentication: 'accessToken', method: 'GET', url: `${oidc.api.url}/resource` },
+					},
+					{
+						id: 'b',
+						name: 'Bad secret',
+						type: '@bpm-connect/n8n-nodes-bpm.bpmOAuth2Token',
+						typeVersion: 1,
+						position: [200, 400],
+						onError: 'continueErrorOutput',
+						parameters: { operation: 'clientCredentials' },
+						credentials: { bpmClientCredentialsOAuth2Api: { id: 'bpmcCc3', name: 'CC bad' } },
+					},
+				],
+				connections: {
+					Start: { main: [[{ node: 'Items', type: 'main', index: 0 }, { node: 'Token', type: 'main', index: 0 }, { node: 'Bad secret', type: 'main', index: 0 }]] },
+					Items: { main: [[{ node: 'Client credentials', type: 'main', index: 0 }]] },
+					Token: { main: [[{ node: 'With token', type: 'main', index: 0 }]] },
+				},
+			},
+		]);
+	});
+	after(async () => {
+		await home?.remove();
+		await Promise.all([lighttpd?.close(), oidc?.close()]);
+	});
+
+	it('gets one client-credentials token for all items, hands a Token node\'s token to BPM Request, reports a bad secret', async () => {
+		const run = await home.execute('bpmcOAuthRun');
+		expect(run.status, run.stderr).to.equal('success');
+		expect(nodeOutput(run, 'Client credentials', 0).map((item: { json: { statusCode: number } }) => item.json.statusCode)).to.deep.equal(Array(CALLS).fill(200));
+		expect(oidc.tokenRequests.filter((r) => r.clientId === CLIENTS.basic.clientId).map((r) => r.clientAuth)).to.deep.equal(['basic']);
+		const [token] = nodeOutput(run, 'Token', 0);
+		expect(token.json).to.include({ tokenType: 'bearer' }).and.to.have.property('accessToken');
+		expect(nodeOutput(run, 'With token', 0)[0].json.statusCode).to.equal(200);
+		const [failed] = nodeOutput(run, 'Bad secret', 1);
+		expect(failed.json.error).to.include({ kind: 'login', status: 401 });
+		expect(failed.json.error.message).to.contain('invalid_client');
+		expect(JSON.stringify(run.raw) + run.stderr + run.stdout).not.to.contain(MARKER_PASSWORD);
+	});
+
+	it("answers lighttpd SHA-512-256 Digest with n8n's own Digest Auth credential, reusing the nonce across items", async () => {
+		const run = await home.execute('bpmcDigestRun');
+		expect(run.status, run.stderr).to.equal('success');
+		const out = nodeOutput(run, 'Digest', 0);
+		expect(out.map((item: { json: { statusCode: number } }) => item.json.statusCode)).to.deep.equal(Array(CALLS).fill(200));
+		await expectOneChallenge(lighttpd, 'n8n');
+		expect(JSON.stringify(run.raw) + run.stderr + run.stdout).not.to.contain(MARKER_PASSWORD);
+	});
+});
