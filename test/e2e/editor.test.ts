@@ -7,6 +7,8 @@ import { packageTgz } from './package-under-test';
 const FLOW = [
 	{ id: 'ed-tab', type: 'tab', label: 'editor' },
 	{ id: 'ed-server', type: 'bpm-bonita', name: 'Bonita', url: 'http://127.0.0.1:9/bonita' },
+	{ id: 'ed-auth', type: 'bpm-auth', name: 'Generic', scheme: 'digest' },
+	{ id: 'ed-token', type: 'bpm-oauth2-token', z: 'ed-tab', auth: 'ed-auth', operation: 'clientCredentials', x: 200, y: 200, wires: [[], []] },
 	{ id: 'ed-request', type: 'bpm-request', z: 'ed-tab', auth: 'bonita', bonita: 'ed-server', method: 'GET', url: 'API/bpm/process', x: 200, y: 100, wires: [[], []] },
 ];
 
@@ -68,6 +70,28 @@ for (const [label, runtime] of [
 			await page.locator('#node-config-input-url').waitFor();
 			expect(await page.inputValue('#node-config-input-url')).to.equal('http://127.0.0.1:9/bonita');
 			expect(await page.getAttribute('#node-config-input-password', 'type')).to.equal('password');
+			await page.locator('#node-config-dialog-cancel').click();
+		});
+
+		it('shows bpm oauth2 token in the palette', async () => {
+			const paletteNode = page.locator('.red-ui-palette-node[data-palette-type="bpm-oauth2-token"]');
+			await paletteNode.waitFor({ state: 'attached' });
+			expect((await paletteNode.textContent())?.replace(/\s+/g, ' ').trim()).to.equal('bpm oauth2 token');
+		});
+
+		it('opens the bpm-auth config dialog showing only the chosen scheme\'s fields, secrets password-typed', async () => {
+			await page.evaluate(() => {
+				const RED = (window as unknown as { RED: { editor: { editConfig(name: string, type: string, id: string): void } } }).RED;
+				RED.editor.editConfig('', 'bpm-auth', 'ed-auth');
+			});
+			await page.locator('#node-config-input-scheme').waitFor();
+			expect(await page.inputValue('#node-config-input-scheme')).to.equal('digest');
+			expect(await page.locator('#node-config-input-user').isVisible()).to.equal(true);
+			expect(await page.locator('#node-config-input-tokenUrl').isVisible()).to.equal(false);
+			await page.selectOption('#node-config-input-scheme', 'oauth2ClientCredentials');
+			expect(await page.locator('#node-config-input-user').isVisible()).to.equal(false);
+			expect(await page.locator('#node-config-input-tokenUrl').isVisible()).to.equal(true);
+			expect(await page.getAttribute('#node-config-input-clientSecret', 'type')).to.equal('password');
 			await page.locator('#node-config-dialog-cancel').click();
 		});
 
