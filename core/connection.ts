@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponse } from './http-types';
 import { Session, type SessionResult } from './session';
 import { createTransport, type Transport } from './transport';
-import type { VendorDefinition } from './vendor';
+import type { SchemeDefinition } from './scheme-definition';
 
 /** What a request node sends through: a vendor session, or a plain transport for unauthenticated calls. */
 export interface Connection {
@@ -30,7 +30,7 @@ export function plainConnection(transport: Transport): Connection {
 	};
 }
 
-export function createVendorSession(vendor: VendorDefinition, data: Record<string, unknown>): Session {
-	return new Session(vendor.createScheme(vendor.parseConfig(data)), createTransport());
+export function createSchemeSession(definition: SchemeDefinition, data: Record<string, unknown>): Session {
+	return new Session(definition.createScheme(definition.parseConfig(data)), createTransport());
 }
 

@@ -17,7 +17,7 @@ export * from './parse-retry-after';
 export * from './status-policy';
 export * from './call-options';
 export * from './file-source';
-export * from './vendor';
+export * from './scheme-definition';
 export * from './vendors';
 export * from './generic-schemes';
 export * from './with-headers';

@@ -12,7 +12,7 @@ import { optionalAudience, optionalCodeVerifier, optionalScope, optionalText, pa
 import { refreshGrant } from './oauth2/refresh';
 import type { TokenWire } from './oauth2/token-fetch';
 import type { TokenSet } from './oauth2/token-set';
-import { requireText, requireToken } from './vendor';
+import { requireText, requireToken } from './scheme-definition';
 
 export type OAuth2Operation = 'clientCredentials' | 'authorizationCode' | 'refreshToken';
 

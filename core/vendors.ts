@@ -1,12 +1,12 @@
-import type { VendorDefinition } from './vendor';
+import type { SchemeDefinition } from './scheme-definition';
 import { baw } from './schemes/baw';
 import { bonita } from './schemes/bonita';
 import { funnelback } from './schemes/funnelback';
 import { simplicite } from './schemes/simplicite';
 
 /** The vendor schemes the adapters offer, in menu order. */
-export const VENDORS: readonly VendorDefinition[] = [bonita, baw, simplicite, funnelback] as VendorDefinition[];
+export const VENDORS: readonly SchemeDefinition[] = [bonita, baw, simplicite, funnelback] as SchemeDefinition[];
 
-export function vendorById(id: string): VendorDefinition | undefined {
+export function vendorById(id: string): SchemeDefinition | undefined {
 	return VENDORS.find((vendor) => vendor.id === id);
 }

@@ -1,11 +1,11 @@
 import { genericSchemeFor } from '../core';
 import type { NodeRedApi } from './node-red-api';
-import { registerVendorConfigNode } from './vendor-config-node';
+import { registerAuthConfigNode } from './auth-config-node';
 
 const secret = { type: 'password' } as const;
 
 export = function (RED: NodeRedApi): void {
-	registerVendorConfigNode(
+	registerAuthConfigNode(
 		RED,
 		'bpm-auth',
 		genericSchemeFor,

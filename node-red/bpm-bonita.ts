@@ -1,7 +1,7 @@
 import { bonita } from '../core';
 import type { NodeRedApi } from './node-red-api';
-import { registerVendorConfigNode } from './vendor-config-node';
+import { registerAuthConfigNode } from './auth-config-node';
 
 export = function (RED: NodeRedApi): void {
-	registerVendorConfigNode(RED, bonita.nodeRedConfig, () => bonita, { username: { type: 'text' }, password: { type: 'password' } });
+	registerAuthConfigNode(RED, bonita.nodeRedConfig, () => bonita, { username: { type: 'text' }, password: { type: 'password' } });
 };

@@ -1,7 +1,7 @@
 import { createAuthorizationRequest, createTransport, requestOAuth2Token, type OAuth2Operation, type Outcome, type TokenOutput } from '../core';
 import type { NodeDef, NodeRedApi, RuntimeNode } from './node-red-api';
 import { failureSender } from './send-failure';
-import type { VendorConfigNode } from './vendor-config-node';
+import type { AuthConfigNode } from './auth-config-node';
 
 interface TokenConfig extends NodeDef {
 	/** A bpm-auth node whose scheme is one of the OAuth2 ones. */
@@ -15,7 +15,7 @@ const MESSAGE_FIELDS = ['code', 'codeVerifier', 'refreshToken'] as const;
 export = function (RED: NodeRedApi): void {
 	RED.nodes.registerType('bpm-oauth2-token', function (this: RuntimeNode, config: TokenConfig) {
 		RED.nodes.createNode(this, config);
-		const server = config.auth ? (RED.nodes.getNode(config.auth) as VendorConfigNode | null) : null;
+		const server = config.auth ? (RED.nodes.getNode(config.auth) as AuthConfigNode | null) : null;
 		const transport = createTransport();
 		const sendFailure = failureSender(this, config);
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createTransport, executeRequest, fileFromBuffer, outputBody, outputHeaders, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
 import type { NodeDef, NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
 import { failureSender } from './send-failure';
-import type { VendorConfigNode } from './vendor-config-node';
+import type { AuthConfigNode } from './auth-config-node';
 
 interface RequestConfig extends NodeDef {
 	/** 'none', 'msg' (msg.accessToken), or a property holding a config node's id (bonita: '<id>', generic: a bpm-auth). */
@@ -59,7 +59,7 @@ export = function (RED: NodeRedApi): void {
 		RED.nodes.createNode(this, config);
 		const usesServer = config.auth !== undefined && config.auth !== 'none' && config.auth !== 'msg';
 		const serverId = usesServer ? config[config.auth!] : undefined;
-		const server = typeof serverId === 'string' && serverId ? (RED.nodes.getNode(serverId) as VendorConfigNode | null) : null;
+		const server = typeof serverId === 'string' && serverId ? (RED.nodes.getNode(serverId) as AuthConfigNode | null) : null;
 		const ownTransport = server ? undefined : createTransport();
 		const connection: Connection | undefined = server ? server.connection : plainConnection(ownTransport!);
 		const sendFailure = failureSender(this, config);

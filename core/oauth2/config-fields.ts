@@ -4,7 +4,7 @@
  */
 import { inputError } from '../bpm-error';
 import { resolveUrl } from '../build-request';
-import { requireText, requireToken } from '../vendor';
+import { requireText, requireToken } from '../scheme-definition';
 import type { ClientAuthentication } from './token-request';
 
 /** An http(s) endpoint, kept as typed: a token endpoint's trailing slash may matter to its server. */

@@ -1,6 +1,6 @@
 import type { AuthScheme } from '../auth-scheme';
 import { inputError } from '../bpm-error';
-import { optionalUrl, requireText, type VendorDefinition } from '../vendor';
+import { optionalUrl, requireText, type SchemeDefinition } from '../scheme-definition';
 import { withHeaders } from '../with-headers';
 
 export interface BasicConfig {
@@ -23,7 +23,7 @@ export function basicScheme(config: BasicConfig): AuthScheme<void> {
 	};
 }
 
-export const basic: VendorDefinition<BasicConfig> = {
+export const basic: SchemeDefinition<BasicConfig> = {
 	id: 'basic',
 	displayName: 'Basic Auth',
 	n8nCredential: 'httpBasicAuth',

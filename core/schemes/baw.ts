@@ -1,7 +1,7 @@
 import { renewalTime, type AuthScheme } from '../auth-scheme';
 import { inputError, BpmFailure } from '../bpm-error';
 import type { ResponseBody } from '../http-types';
-import { requireText, requireUrl, type VendorDefinition } from '../vendor';
+import { requireText, requireUrl, type SchemeDefinition } from '../scheme-definition';
 import { withHeaders } from '../with-headers';
 
 export interface BawConfig {
@@ -161,7 +161,7 @@ function parseFlag(value: unknown, field: string): boolean {
 	throw inputError(field, `The credential field "${field}" must be true or false`);
 }
 
-export const baw: VendorDefinition<BawConfig> = {
+export const baw: SchemeDefinition<BawConfig> = {
 	id: 'baw',
 	displayName: 'IBM BAW',
 	n8nCredential: 'bawApi',

@@ -1,5 +1,5 @@
 import type { AuthScheme } from '../auth-scheme';
-import { optionalUrl, requireToken, type VendorDefinition } from '../vendor';
+import { optionalUrl, requireToken, type SchemeDefinition } from '../scheme-definition';
 import { withHeaders } from '../with-headers';
 
 export interface BearerConfig {
@@ -20,7 +20,7 @@ export function bearerScheme(config: BearerConfig): AuthScheme<void> {
 	};
 }
 
-export const bearer: VendorDefinition<BearerConfig> = {
+export const bearer: SchemeDefinition<BearerConfig> = {
 	id: 'bearer',
 	displayName: 'Bearer Auth',
 	n8nCredential: 'httpBearerAuth',

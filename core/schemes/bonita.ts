@@ -1,5 +1,5 @@
 import type { AuthScheme, SchemeWire } from '../auth-scheme';
-import { requireText, requireUrl, type VendorDefinition } from '../vendor';
+import { requireText, requireUrl, type SchemeDefinition } from '../scheme-definition';
 import { BpmFailure } from '../bpm-error';
 import { headerValue } from '../http-types';
 import { withHeaders } from '../with-headers';
@@ -66,7 +66,7 @@ function loginFailure(message: string, status: number): BpmFailure {
 	return new BpmFailure({ kind: 'login', message, status });
 }
 
-export const bonita: VendorDefinition<BonitaConfig> = {
+export const bonita: SchemeDefinition<BonitaConfig> = {
 	id: 'bonita',
 	displayName: 'Bonita',
 	n8nCredential: 'bonitaApi',

@@ -3,7 +3,7 @@ import { BpmFailure } from '../bpm-error';
 import { digestChallenges, type DigestChallenge } from '../digest-challenge';
 import { chooseChallenge, createCnonce, digestAuthorization, SUPPORTED_ALGORITHMS } from '../digest-response';
 import type { HttpResponse } from '../http-types';
-import { optionalUrl, requireText, type VendorDefinition } from '../vendor';
+import { optionalUrl, requireText, type SchemeDefinition } from '../scheme-definition';
 import { withHeaders } from '../with-headers';
 
 export interface DigestConfig {
@@ -72,7 +72,7 @@ function unsupported(offered: DigestChallenge[], rejected: HttpResponse): BpmFai
 	});
 }
 
-export const digest: VendorDefinition<DigestConfig> = {
+export const digest: SchemeDefinition<DigestConfig> = {
 	id: 'digest',
 	displayName: 'Digest Auth',
 	// n8n's built-in credential (fields user, password), so existing credentials work unchanged.

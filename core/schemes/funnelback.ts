@@ -1,7 +1,7 @@
 import type { AuthScheme } from '../auth-scheme';
 import { BpmFailure, inputError } from '../bpm-error';
 import { headerValue } from '../http-types';
-import { requireText, requireToken, requireUrl, type VendorDefinition } from '../vendor';
+import { requireText, requireToken, requireUrl, type SchemeDefinition } from '../scheme-definition';
 import { withHeaders } from '../with-headers';
 
 export type FunnelbackAuthMode = 'login' | 'applicationToken';
@@ -92,7 +92,7 @@ function parseAuthMode(data: Record<string, unknown>): FunnelbackAuthMode {
 	throw inputError('authMode', `The credential field "authMode" must be "login" or "applicationToken"`);
 }
 
-export const funnelback: VendorDefinition<FunnelbackConfig> = {
+export const funnelback: SchemeDefinition<FunnelbackConfig> = {
 	id: 'funnelback',
 	displayName: 'Funnelback',
 	n8nCredential: 'funnelbackApi',

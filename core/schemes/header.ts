@@ -1,7 +1,7 @@
 import type { AuthScheme } from '../auth-scheme';
 import { inputError } from '../bpm-error';
 import { checkHeader } from '../build-request';
-import { optionalUrl, requireText, type VendorDefinition } from '../vendor';
+import { optionalUrl, requireText, type SchemeDefinition } from '../scheme-definition';
 import { withHeaders } from '../with-headers';
 
 export interface HeaderConfig {
@@ -36,7 +36,7 @@ function checkedHeaders(entries: Array<[string, string]>, field: string): Record
 }
 
 /** n8n's Header Auth credential: one name and one secret value. */
-export const header: VendorDefinition<HeaderConfig> = {
+export const header: SchemeDefinition<HeaderConfig> = {
 	id: 'header',
 	displayName: 'Header Auth',
 	n8nCredential: 'httpHeaderAuth',
@@ -49,7 +49,7 @@ export const header: VendorDefinition<HeaderConfig> = {
 };
 
 /** n8n's Custom Auth credential: JSON {"headers": {...}}; its query and body parts are refused rather than ignored. */
-export const customHeaders: VendorDefinition<HeaderConfig> = {
+export const customHeaders: SchemeDefinition<HeaderConfig> = {
 	id: 'customHeaders',
 	displayName: 'Custom Auth (headers)',
 	n8nCredential: 'httpCustomAuth',

@@ -6,7 +6,7 @@ import { optionalCodeVerifier, optionalScope, optionalText, optionalToken, parse
 import { refreshGrant } from '../oauth2/refresh';
 import type { ClientAuthentication } from '../oauth2/token-request';
 import { tokenRenewalTime, tokenSecrets, type TokenSet } from '../oauth2/token-set';
-import { optionalUrl, requireText, type VendorDefinition } from '../vendor';
+import { optionalUrl, requireText, type SchemeDefinition } from '../scheme-definition';
 
 export interface OAuth2AuthorizationCodeConfig {
 	tokenUrl: string;
@@ -65,7 +65,7 @@ function loginFailure(message: string): BpmFailure {
 	return new BpmFailure({ kind: 'login', message });
 }
 
-export const oauth2AuthorizationCode: VendorDefinition<OAuth2AuthorizationCodeConfig> = {
+export const oauth2AuthorizationCode: SchemeDefinition<OAuth2AuthorizationCodeConfig> = {
 	id: 'oauth2AuthorizationCode',
 	displayName: 'OAuth2 Authorization Code (PKCE)',
 	n8nCredential: 'bpmAuthorizationCodeOAuth2Api',

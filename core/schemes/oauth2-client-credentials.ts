@@ -4,7 +4,7 @@ import { clientCredentialsGrant } from '../oauth2/client-credentials';
 import { optionalAudience, optionalScope, parseClientAuthentication, requireEndpoint } from '../oauth2/config-fields';
 import type { ClientAuthentication } from '../oauth2/token-request';
 import { tokenRenewalTime, tokenSecrets, type TokenSet } from '../oauth2/token-set';
-import { optionalUrl, requireText, type VendorDefinition } from '../vendor';
+import { optionalUrl, requireText, type SchemeDefinition } from '../scheme-definition';
 
 export interface OAuth2ClientCredentialsConfig {
 	tokenUrl: string;
@@ -35,7 +35,7 @@ export function oauth2ClientCredentialsScheme(config: OAuth2ClientCredentialsCon
 	};
 }
 
-export const oauth2ClientCredentials: VendorDefinition<OAuth2ClientCredentialsConfig> = {
+export const oauth2ClientCredentials: SchemeDefinition<OAuth2ClientCredentialsConfig> = {
 	id: 'oauth2ClientCredentials',
 	displayName: 'OAuth2 Client Credentials',
 	n8nCredential: 'bpmClientCredentialsOAuth2Api',

@@ -1,7 +1,7 @@
 import { renewalTime, type AuthScheme } from '../auth-scheme';
 import { BpmFailure, inputError } from '../bpm-error';
 import type { HttpRequest, HttpResponse } from '../http-types';
-import { requireText, requireUrl, type VendorDefinition } from '../vendor';
+import { requireText, requireUrl, type SchemeDefinition } from '../scheme-definition';
 import { withHeaders } from '../with-headers';
 
 /** Where each call carries the token. */
@@ -186,7 +186,7 @@ function parseFlag(data: Record<string, unknown>, field: string): boolean {
 	throw inputError(field, `The credential field "${field}" must be true or false`);
 }
 
-export const simplicite: VendorDefinition<SimpliciteConfig> = {
+export const simplicite: SchemeDefinition<SimpliciteConfig> = {
 	id: 'simplicite',
 	displayName: 'Simplicité',
 	n8nCredential: 'simpliciteApi',

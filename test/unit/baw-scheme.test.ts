@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createTransport, createVendorSession, executeRequest, Session, sessionConnection, type BpmFailure } from '../../core';
+import { createTransport, createSchemeSession, executeRequest, Session, sessionConnection, type BpmFailure } from '../../core';
 import { baw } from '../../core/schemes/baw';
 import { startBawSimulator, type BawSimulator, type BawSimulatorOptions } from '../simulators/baw';
 import { BPD_VACATION } from '../simulators/baw/data';
@@ -14,7 +14,7 @@ interface Login {
 
 async function withSimulator(options: BawSimulatorOptions, body: (simulator: BawSimulator, session: Session) => Promise<void>, login: Login = {}) {
 	const simulator = await startBawSimulator({ users: { admin: PASSWORD, viewer: PASSWORD }, ...options });
-	const session = createVendorSession(baw, { url: simulator.url, username: 'admin', password: PASSWORD, ...login });
+	const session = createSchemeSession(baw, { url: simulator.url, username: 'admin', password: PASSWORD, ...login });
 	try {
 		await body(simulator, session);
 	} finally {

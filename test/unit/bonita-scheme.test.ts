@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { bonita, createVendorSession, type BpmFailure, executeRequest, sessionConnection, type Session } from '../../core';
+import { bonita, createSchemeSession, type BpmFailure, executeRequest, sessionConnection, type Session } from '../../core';
 import { startBonitaSimulator, type BonitaSimulator, type BonitaSimulatorOptions } from '../simulators/bonita';
 
 const PASSWORD = 'pw-Marker-9';
 
 async function withSimulator(options: BonitaSimulatorOptions, body: (simulator: BonitaSimulator, session: Session) => Promise<void>, password = PASSWORD) {
 	const simulator = await startBonitaSimulator({ users: { 'walter.bates': PASSWORD }, ...options });
-	const session = createVendorSession(bonita, { url: simulator.url, username: 'walter.bates', password });
+	const session = createSchemeSession(bonita, { url: simulator.url, username: 'walter.bates', password });
 	try {
 		await body(simulator, session);
 	} finally {

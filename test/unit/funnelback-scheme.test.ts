@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createVendorSession, type BpmFailure, executeRequest, sessionConnection, type HttpResponse, type Session } from '../../core';
+import { createSchemeSession, type BpmFailure, executeRequest, sessionConnection, type HttpResponse, type Session } from '../../core';
 import { funnelback, funnelbackScheme } from '../../core/schemes/funnelback';
 import { startFunnelbackSimulator, type FunnelbackSimulator, type FunnelbackSimulatorOptions } from '../simulators/funnelback';
 
@@ -18,7 +18,7 @@ async function withSimulator(options: FunnelbackSimulatorOptions, body: (simulat
 }
 
 async function withSession(data: Record<string, unknown>, simulator: FunnelbackSimulator, body: (session: Session) => Promise<void>) {
-	const session = createVendorSession(funnelback, { url: simulator.url, ...data });
+	const session = createSchemeSession(funnelback, { url: simulator.url, ...data });
 	try {
 		await body(session);
 	} finally {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { basic, bearer, createTransport, createVendorSession, customHeaders, executeRequest, genericSchemeFor, header, plainConnection, sessionConnection, type BpmFailure, type Session } from '../../core';
+import { basic, bearer, createTransport, createSchemeSession, customHeaders, executeRequest, genericSchemeFor, header, plainConnection, sessionConnection, type BpmFailure, type Session } from '../../core';
 import { startFaultServer, type FaultServer } from '../peers/fault-server';
 
 const SECRET = 'Marker-s3cret-ÿ';
@@ -20,7 +20,7 @@ describe('Generic static schemes (Basic, Bearer, header) through the engine', ()
 	beforeEach(() => server.reset());
 
 	const connect = (definition: typeof basic | typeof header, data: Record<string, unknown>) => {
-		const session = createVendorSession(definition, data);
+		const session = createSchemeSession(definition, data);
 		sessions.push(session);
 		return sessionConnection(session);
 	};

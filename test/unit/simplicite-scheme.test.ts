@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createVendorSession, executeRequest, sessionConnection, type BpmFailure, type HttpRequest, type HttpResponse, type SchemeWire, type Session } from '../../core';
+import { createSchemeSession, executeRequest, sessionConnection, type BpmFailure, type HttpRequest, type HttpResponse, type SchemeWire, type Session } from '../../core';
 import { simplicite, simpliciteScheme, type SimpliciteConfig, type SimpliciteTokenTransport } from '../../core/schemes/simplicite';
 import { startSimpliciteSimulator, type SimpliciteSimulator, type SimpliciteSimulatorOptions } from '../simulators/simplicite';
 
@@ -15,7 +15,7 @@ interface Setup {
 
 async function withSimulator(options: SimpliciteSimulatorOptions, setup: Setup, body: (simulator: SimpliciteSimulator, session: Session) => Promise<void>) {
 	const simulator = await startSimpliciteSimulator({ users: { [USER]: PASSWORD }, ...options });
-	const session = createVendorSession(simplicite, {
+	const session = createSchemeSession(simplicite, {
 		url: simulator.url,
 		username: USER,
 		password: setup.password ?? PASSWORD,

@@ -1,8 +1,8 @@
-import { createVendorSession, sessionConnection, type Connection, type Session, type VendorDefinition } from '../core';
+import { createSchemeSession, sessionConnection, type Connection, type Session, type SchemeDefinition } from '../core';
 import type { NodeDef, NodeRedApi, RuntimeNode } from './node-red-api';
 
-/** A vendor config node: owns one session (login, cookie jar, pool) shared by every node that uses it. */
-export interface VendorConfigNode extends RuntimeNode {
+/** A vendor or bpm-auth config node: owns one session (login, cookie jar, pool) shared by every node that uses it. */
+export interface AuthConfigNode extends RuntimeNode {
 	session?: Session;
 	connection?: Connection;
 	/** The fields and credentials as the scheme's parser reads them, for nodes that call the scheme's endpoints themselves (the OAuth2 Token node). */
@@ -15,22 +15,22 @@ export interface VendorConfigNode extends RuntimeNode {
 const LOGOUT_TIMEOUT_MS = 5000;
 
 /** definitionFor picks the scheme from the node's fields: a vendor node has one, the generic node lets the user choose. */
-export function registerVendorConfigNode(
+export function registerAuthConfigNode(
 	RED: NodeRedApi,
 	type: string,
-	definitionFor: (data: Record<string, unknown>) => VendorDefinition,
+	definitionFor: (data: Record<string, unknown>) => SchemeDefinition,
 	credentials: Record<string, { type: 'text' | 'password' }>,
 	/** The fields a parser reads; a node whose own property names clash (its "name") maps them here. */
 	fieldsOf: (config: NodeDef, credentials: Record<string, unknown>) => Record<string, unknown> = (config, credentials) => ({ ...config, ...credentials }),
 ): void {
 	RED.nodes.registerType(
 		type,
-		function (this: VendorConfigNode, config: NodeDef) {
+		function (this: AuthConfigNode, config: NodeDef) {
 			RED.nodes.createNode(this, config);
 			const data = fieldsOf(config, this.credentials);
 			this.fields = data;
 			try {
-				this.session = createVendorSession(definitionFor(data), data);
+				this.session = createSchemeSession(definitionFor(data), data);
 				this.connection = sessionConnection(this.session);
 			} catch (error) {
 				this.configError = (error as Error).message;

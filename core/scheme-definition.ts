@@ -3,15 +3,15 @@ import { inputError } from './bpm-error';
 import { resolveUrl } from './build-request';
 
 /**
- * Everything the adapters need to know about one vendor. A scheme file exports one of these; the n8n
- * credential and the Node-RED config node only name it.
+ * Everything the adapters need to know about one scheme, a vendor's or a generic one. A scheme file
+ * exports one of these; the n8n credential and the Node-RED config node only name it.
  */
-export interface VendorDefinition<C = unknown> {
+export interface SchemeDefinition<C = unknown> {
 	id: string;
 	displayName: string;
-	/** The n8n credential type name. */
+	/** The n8n credential type name: ours, or n8n's own for the generic schemes that need nothing more. */
 	n8nCredential: string;
-	/** The Node-RED config node type. */
+	/** The Node-RED config node type: one per vendor, bpm-auth for every generic scheme. */
 	nodeRedConfig: string;
 	/** Validates raw credential fields (n8n credential data, Node-RED config plus credentials). */
 	parseConfig(data: Record<string, unknown>): C;
