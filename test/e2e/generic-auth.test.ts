@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { LIGHTTPD_AREAS, startLighttpd, type Lighttpd } from '../peers/digest-servers';
 import { startFaultServer, type FaultServer } from '../peers/fault-server';
-import { CLIENTS, startOidcPeer, type OidcPeer } from '../peers/oidc-provider';
+import { CLIENTS, REDIRECT_URI, startOidcPeer, type OidcPeer } from '../peers/oidc-provider';
 import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
 import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
@@ -42,7 +42,14 @@ for (const [label, runtime] of [
 					{ id: 'gen-cc', type: 'bpm-auth', scheme: 'oauth2ClientCredentials', tokenUrl: oidc.tokenUrl, clientId: CLIENTS.basic.clientId, clientAuthentication: 'basic', scope: 'api:read', credentials: { clientSecret: CLIENTS.basic.clientSecret } },
 					{ id: 'gen-cc-post', type: 'bpm-auth', scheme: 'oauth2ClientCredentials', tokenUrl: oidc.tokenUrl, clientId: CLIENTS.post.clientId, clientAuthentication: 'body', credentials: { clientSecret: CLIENTS.post.clientSecret } },
 					{ id: 'gen-cc-bad', type: 'bpm-auth', scheme: 'oauth2ClientCredentials', tokenUrl: oidc.tokenUrl, clientId: CLIENTS.post.clientId, clientAuthentication: 'body', credentials: { clientSecret: `wrong-${MARKER_PASSWORD}` } },
+					{ id: 'gen-code', type: 'bpm-auth', scheme: 'oauth2AuthorizationCode', authorizationUrl: oidc.authorizationUrl, tokenUrl: oidc.tokenUrl, clientId: CLIENTS.public.clientId, redirectUri: REDIRECT_URI, scope: 'openid offline_access api:read' },
 					{ id: 'gen-out', type: 'http response', z: tab, wires: [] },
+					...(['authorizationUrl', 'authorizationCode', 'refreshToken'] as const).flatMap((operation) => [
+						{ id: `in-${operation}`, type: 'http in', z: tab, url: `/${operation}`, method: 'get', wires: [[`query-${operation}`]] },
+						{ id: `query-${operation}`, type: 'change', z: tab, rules: [{ t: 'set', p: 'code', pt: 'msg', to: 'req.query.code', tot: 'msg' }, { t: 'set', p: 'codeVerifier', pt: 'msg', to: 'req.query.verifier', tot: 'msg' }, { t: 'set', p: 'refreshToken', pt: 'msg', to: 'req.query.refresh', tot: 'msg' }], wires: [[`op-${operation}`]] },
+						{ id: `op-${operation}`, type: 'bpm-oauth2-token', z: tab, auth: 'gen-code', operation, wires: [['code-reply'], ['gen-error']] },
+					]),
+					reply('code-reply', '{"ok": true, "payload": payload, "codeVerifier": codeVerifier, "accessToken": accessToken, "refreshToken": refreshToken}'),
 					{ id: 'in-oauth', type: 'http in', z: tab, url: '/oauth', method: 'get', wires: [['req-oauth']] },
 					{ id: 'req-oauth', type: 'bpm-request', z: tab, auth: 'generic', generic: 'gen-cc', method: 'GET', url: `${oidc.api.url}/resource`, wires: [['gen-ok'], ['gen-error']] },
 					{ id: 'in-token-node', type: 'http in', z: tab, url: '/token-node', method: 'get', wires: [['token-node']] },
@@ -97,6 +104,25 @@ for (const [label, runtime] of [
 			expect(oidc.tokenRequests.filter((r) => r.clientId === CLIENTS.post.clientId).map((r) => r.clientAuth)).to.deep.equal(['body']);
 		});
 
+		it('runs the authorization code flow with PKCE through bpm-oauth2-token: link, code exchange, refresh', async () => {
+			const link = (await nodeRed.request('GET', '/authorizationUrl')).body;
+			expect(link.payload.authorizationUrl).to.match(new RegExp(`^${oidc.authorizationUrl}\\?`)).and.to.contain('code_challenge_method=S256');
+			expect(link.codeVerifier).to.match(/^[\w-]{43,128}$/);
+			const { code, state } = await oidc.authorize(`${link.payload.authorizationUrl}&prompt=consent`);
+			expect(state).to.equal(link.payload.state);
+			const exchanged = await nodeRed.request('GET', `/authorizationCode?code=${encodeURIComponent(code)}&verifier=${link.codeVerifier}`);
+			expect(exchanged.body, exchanged.text).to.deep.include({ ok: true });
+			expect(exchanged.body.payload).to.include({ tokenType: 'bearer', scope: 'openid offline_access api:read' });
+			expect(exchanged.body.accessToken).to.be.a('string');
+			const refreshed = await nodeRed.request('GET', `/refreshToken?refresh=${encodeURIComponent(exchanged.body.refreshToken)}`);
+			expect(refreshed.body, refreshed.text).to.deep.include({ ok: true });
+			expect(refreshed.body.accessToken).to.be.a('string').and.not.to.equal(exchanged.body.accessToken);
+			expect(oidc.tokenRequests.filter((r) => r.clientId === CLIENTS.public.clientId).map((r) => [r.grantType, r.clientAuth, r.status])).to.deep.equal([
+				['authorization_code', 'none', 200],
+				['refresh_token', 'none', 200],
+			]);
+		});
+
 		it("reports a bad client secret with the server's error, not the secret", async () => {
 			const reply = await nodeRed.request('GET', '/token-bad');
 			expect(reply.body.ok, reply.text).to.equal(false);
@@ -131,6 +157,12 @@ describe('generic authentication in real n8n 2.40 (Node 24)', function () {
 			{ id: 'bpmcCc1', name: 'CC basic', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.basic.clientId, CLIENTS.basic.clientSecret, 'basic') },
 			{ id: 'bpmcCc2', name: 'CC post', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.post.clientId, CLIENTS.post.clientSecret, 'body') },
 			{ id: 'bpmcCc3', name: 'CC bad', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.post.clientId, `wrong-${MARKER_PASSWORD}`, 'body') },
+			{
+				id: 'bpmcCode1',
+				name: 'Code',
+				type: 'bpmAuthorizationCodeOAuth2Api',
+				data: { authorizationUrl: oidc.authorizationUrl, tokenUrl: oidc.tokenUrl, clientId: CLIENTS.public.clientId, redirectUri: REDIRECT_URI, scope: 'openid offline_access api:read' },
+			},
 		]);
 		await home.importWorkflows([
 			{
@@ -232,5 +264,36 @@ describe('generic authentication in real n8n 2.40 (Node 24)', function () {
 		expect(out.map((item: { json: { statusCode: number } }) => item.json.statusCode)).to.deep.equal(Array(CALLS).fill(200));
 		await expectOneChallenge(lighttpd, 'n8n');
 		expect(JSON.stringify(run.raw) + run.stderr + run.stdout).not.to.contain(MARKER_PASSWORD);
+	});
+
+	it('runs the authorization code flow with PKCE through the Token node: link in one run, code exchange in the next', async () => {
+		const start = { id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+		const tokenNode = (parameters: object) => ({ id: 't', name: 'Token', type: '@bpm-connect/n8n-nodes-bpm.bpmOAuth2Token', typeVersion: 1, position: [400, 0], parameters, credentials: { bpmAuthorizationCodeOAuth2Api: { id: 'bpmcCode1', name: 'Code' } } });
+		await home.importWorkflows([
+			{ id: 'bpmcLink', name: 'link', active: false, settings: { executionOrder: 'v1' }, nodes: [start, tokenNode({ operation: 'authorizationUrl' })], connections: { Start: { main: [[{ node: 'Token', type: 'main', index: 0 }]] } } },
+		]);
+		const linkRun = await home.execute('bpmcLink');
+		expect(linkRun.status, linkRun.stderr).to.equal('success');
+		const [link] = nodeOutput(linkRun, 'Token', 0);
+		const { code } = await oidc.authorize(`${link.json.authorizationUrl}&prompt=consent`);
+		await home.importWorkflows([
+			{
+				id: 'bpmcExchange',
+				name: 'exchange',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [
+					start,
+					{ id: 'c', name: 'Redirect', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return [{ json: { query: { code: ${JSON.stringify(code)} }, codeVerifier: ${JSON.stringify(link.json.codeVerifier)} } }];` } },
+					tokenNode({ operation: 'authorizationCode', codeVerifier: '={{ $json.codeVerifier }}' }),
+					{ id: 'u', name: 'With token', type: '@bpm-connect/n8n-nodes-bpm.bpmRequest', typeVersion: 1, position: [600, 0], parameters: { authentication: 'accessToken', method: 'GET', url: `${oidc.api.url}/resource` } },
+				],
+				connections: { Start: { main: [[{ node: 'Redirect', type: 'main', index: 0 }]] }, Redirect: { main: [[{ node: 'Token', type: 'main', index: 0 }]] }, Token: { main: [[{ node: 'With token', type: 'main', index: 0 }]] } },
+			},
+		]);
+		const run = await home.execute('bpmcExchange');
+		expect(run.status, run.stderr).to.equal('success');
+		expect(nodeOutput(run, 'Token', 0)[0].json).to.include({ tokenType: 'bearer', scope: 'openid offline_access api:read' }).and.to.have.property('refreshToken');
+		expect(nodeOutput(run, 'With token', 0)[0].json.body).to.deep.equal({ client: CLIENTS.public.clientId, scope: 'openid offline_access api:read' });
 	});
 });
