@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
+import { CLIENTS, startOidcPeer, type OidcPeer } from '../peers/oidc-provider';
+import { captureOutput } from '../support/captured-output';
 import { createN8nHome, type N8nHome } from '../support/n8n-runner';
 import { ensureN8n } from '../support/runtimes';
 import { MARKER_PASSWORD, packageTgz, SIM_USER } from './package-under-test';
@@ -27,17 +29,25 @@ async function startN8nServer(home: N8nHome, runtime: { node: string; bin: strin
 		const response = await fetch(`${base}/rest${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
 		return (await response.json()) as { data: any };
 	};
-	return { rest, log: () => log, stop: () => child.kill() };
+	return {
+		rest,
+		log: () => log,
+		stop: () => {
+			child.kill();
+			captureOutput('n8n-server-log', log);
+		},
+	};
 }
 
-describe('the Bonita API credential test in a running n8n', function () {
+describe('credential tests in a running n8n', function () {
 	this.timeout(10 * 60 * 1000);
 	let simulator: BonitaSimulator;
+	let oidc: OidcPeer;
 	let home: N8nHome;
 	let server: Awaited<ReturnType<typeof startN8nServer>>;
 
 	before(async () => {
-		simulator = await startBonitaSimulator({ users: { [SIM_USER]: MARKER_PASSWORD } });
+		[simulator, oidc] = await Promise.all([startBonitaSimulator({ users: { [SIM_USER]: MARKER_PASSWORD } }), startOidcPeer()]);
 		const runtime = await ensureN8n();
 		home = await createN8nHome({ runtime, packageTgz: packageTgz() });
 		server = await startN8nServer(home, runtime);
@@ -45,7 +55,7 @@ describe('the Bonita API credential test in a running n8n', function () {
 	after(async () => {
 		server?.stop();
 		await home?.remove();
-		await simulator?.close();
+		await Promise.all([simulator?.close(), oidc?.close()]);
 	});
 
 	const test = async (password: string) => {
@@ -54,17 +64,41 @@ describe('the Bonita API credential test in a running n8n', function () {
 		return (await server.rest('/credentials/test', { credentials: { id: created.data.id, name: created.data.name, type: 'bonitaApi', data } })).data;
 	};
 
-	it('logs in for real and reports success', async () => {
+	it('Bonita: logs in for real and reports success', async () => {
 		expect(await test(MARKER_PASSWORD)).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
 		expect(simulator.stats.logins).to.equal(1);
 	});
 
-	it('reports a refused password as an error', async () => {
+	it('Bonita: reports a refused password as an error', async () => {
 		const result = await test('not-the-password');
 		expect(result.status).to.equal('Error');
 		// n8n itself sends a failing test request twice; what matters is that Bonita saw the refused login.
 		expect(simulator.stats.loginFailures).to.be.greaterThan(0);
 		expect(simulator.stats.logins).to.equal(1);
 		expect(JSON.stringify(result) + server.log()).not.to.contain('not-the-password');
+	});
+
+	const testClient = async (clientId: string, clientSecret: string, clientAuthentication: 'basic' | 'body') => {
+		const data = { tokenUrl: oidc.tokenUrl, clientId, clientSecret, clientAuthentication, scope: 'api:read', audience: '', baseUrl: '' };
+		const type = 'bpmClientCredentialsOAuth2Api';
+		const created = await server.rest('/credentials', { name: `OAuth2 ${clientId} ${clientAuthentication}`, type, data });
+		return (await server.rest('/credentials/test', { credentials: { id: created.data.id, name: created.data.name, type, data } })).data;
+	};
+
+	it('OAuth2 client credentials: asks the token endpoint for real, client sent as Basic or in the body', async () => {
+		expect(await testClient(CLIENTS.basic.clientId, CLIENTS.basic.clientSecret, 'basic')).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
+		expect(await testClient(CLIENTS.post.clientId, CLIENTS.post.clientSecret, 'body')).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
+		expect(oidc.tokenRequests.map((r) => [r.clientId, r.clientAuth, r.scope, r.status])).to.deep.equal([
+			[CLIENTS.basic.clientId, 'basic', 'api:read', 200],
+			[CLIENTS.post.clientId, 'body', 'api:read', 200],
+		]);
+	});
+
+	it('OAuth2 client credentials: reports a wrong secret as an error', async () => {
+		const wrong = `wrong-${MARKER_PASSWORD}`;
+		const result = await testClient(CLIENTS.post.clientId, wrong, 'body');
+		expect(result.status).to.equal('Error');
+		expect(oidc.tokenRequests.at(-1)).to.include({ clientId: CLIENTS.post.clientId, status: 401, error: 'invalid_client' });
+		expect(JSON.stringify(result) + server.log()).not.to.contain(wrong);
 	});
 });

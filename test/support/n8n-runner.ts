@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run, RunResult } from './runtimes';
 import { freePort, installTgz, makeTempDir } from './node-red-runner';
+import { captureOutput } from './captured-output';
 
 export const N8N_TEST_ENCRYPTION_KEY = 'bpm-connect-e2e-encryption-key-0001';
 
@@ -156,6 +157,7 @@ export async function createN8nHome(opts: N8nHomeOptions): Promise<N8nHome> {
           if (e.stdout === undefined) throw err; // could not even spawn
           result = { code: e.code ?? null, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
         }
+        captureOutput('n8n-execute', `${result.stdout}\n${result.stderr}`);
         return toRun(result);
       });
     },

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { runNpm, TMP_DIR } from './runtimes';
+import { captureOutput } from './captured-output';
 
 export interface NodeRedStartOptions {
   runtime: { node: string; redJs: string };
@@ -251,6 +252,7 @@ export async function startNodeRed(opts: NodeRedStartOptions): Promise<NodeRedIn
       const deadline = Date.now() + 10_000;
       for (;;) {
         const result = await httpRequest(url, method, urlPath, body, headers);
+        captureOutput('node-red-reply', result.text);
         if (result.status !== 404 || !/^Cannot |<pre>Cannot /.test(result.text) || Date.now() > deadline) return result;
         await sleep(200);
       }
@@ -289,6 +291,7 @@ export async function startNodeRed(opts: NodeRedStartOptions): Promise<NodeRedIn
         clearTimeout(timer);
       }
       live.delete(proc);
+      captureOutput('node-red-log', log);
       if (!(opts.keepUserDir ?? process.env.BPM_KEEP_TMP === '1')) {
         fs.rmSync(userDir, { recursive: true, force: true });
       }
