@@ -177,5 +177,7 @@ function transportFailure(error: unknown, request: HttpRequest, settings: Exchan
 	if (TLS_CODES.test(cause)) {
 		return new BpmFailure({ kind: 'tls', message: `${target}: the server's certificate was refused (${cause}); add its CA certificate, or switch verification off for a test server` });
 	}
+	// llhttp's codes: the server broke HTTP itself (a bare CR or LF, a NUL, a folded line in a header).
+	if (cause.startsWith('HPE_')) return new BpmFailure({ kind: 'network', message: `${target} sent a malformed HTTP response (${cause}); nothing of it was used` });
 	return new BpmFailure({ kind: 'network', message: `${target} failed: ${cause || 'connection error'}` });
 }

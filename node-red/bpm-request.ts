@@ -22,6 +22,7 @@ interface RequestConfig extends NodeDef {
 	retryDelayMs?: string;
 	timeoutMs?: string;
 	deadlineMs?: string;
+	maxResponseBytes?: string;
 	followRedirects?: boolean;
 	allowUnauthorizedCerts?: boolean;
 	/** auto (payload: object → JSON, string → text, Buffer → octets), form, file or multipart. */
@@ -149,6 +150,7 @@ function messageOptions(config: RequestConfig, msg: NodeMessage): CallOptions {
 		retryDelayMs: number(config.retryDelayMs),
 		timeoutMs: number(msg.requestTimeout ?? config.timeoutMs),
 		deadlineMs: number(config.deadlineMs),
+		maxResponseBytes: number(config.maxResponseBytes),
 		followRedirects: msg.followRedirects === false ? false : (config.followRedirects ?? true),
 		responseFormat: config.responseFormat || undefined,
 		ignoreBody: config.ignoreBody ?? false,
