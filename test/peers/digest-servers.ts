@@ -24,7 +24,7 @@
  * trips from the client side and keeps what was sent. lighttpd delays each wrong-password answer by
  * about a second. A package that cannot be installed fails the start with an error naming it.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -33,6 +33,7 @@ import * as path from 'path';
 import type { HttpRequest, HttpResponse, Transport } from '../../core';
 import { ensureDebianPackages, run } from '../support/runtimes';
 import { freePort, makeTempDir } from '../support/node-red-runner';
+import { killGroup, readOr, trackDaemon } from './daemons';
 
 export const REALM = 'bpm-test';
 
@@ -72,26 +73,6 @@ export interface Lighttpd extends DigestPeer {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-	for (const child of live) killGroup(child, 'SIGKILL');
-});
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	try {
-		process.kill(-child.pid!, signal);
-	} catch {
-		// already gone
-	}
-}
-
-function readOr(file: string): string {
-	try {
-		return fs.readFileSync(file, 'utf8');
-	} catch {
-		return '';
-	}
-}
 
 /** Lines of the `%>s "%r"` format both servers are given. */
 function parseAccessLog(text: string): LoggedRequest[] {
@@ -149,7 +130,7 @@ interface Launch {
 async function launch(l: Launch): Promise<{ url: string; logs: () => string; close: () => Promise<void> }> {
 	let output = '';
 	const child = spawn(l.bin, l.args, { cwd: l.dir, env: l.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	live.add(child);
+	const tracked = trackDaemon(child);
 	const append = (chunk: Buffer) => (output = `${output}${chunk}`.slice(-200_000));
 	child.stdout!.on('data', append);
 	child.stderr!.on('data', append);
@@ -157,7 +138,7 @@ async function launch(l: Launch): Promise<{ url: string; logs: () => string; clo
 	const exit = new Promise<void>((resolve) => {
 		child.on('exit', (code, signal) => {
 			exited = signal ?? `code ${code}`;
-			live.delete(child);
+			tracked.forget();
 			resolve();
 		});
 	});

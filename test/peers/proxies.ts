@@ -19,12 +19,13 @@
  * when the request line arrives) or squid's access log (written when the transaction ends: use
  * `waitForRequest`, and close tunnels first).
  */
-import { ChildProcess, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { ensureDebianPackages, run } from '../support/runtimes';
 import { freePort, makeTempDir } from '../support/node-red-runner';
+import { killGroup, readOr, trackDaemon } from './daemons';
 
 export interface ProxyOptions {
 	/** Enables Basic proxy authentication (both user and password are needed). */
@@ -66,24 +67,6 @@ export interface RunningProxy {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-	for (const child of live) {
-		try {
-			process.kill(-child.pid!, 'SIGKILL');
-		} catch {
-			/* gone */
-		}
-	}
-});
-
-function readOr(file: string): string {
-	try {
-		return fs.readFileSync(file, 'utf8');
-	} catch {
-		return '';
-	}
-}
 
 function checkCredentials(opts: ProxyOptions): { user: string; password: string } | undefined {
 	if (opts.user === undefined && opts.password === undefined) return undefined;
@@ -121,7 +104,7 @@ interface Launch {
 async function launch(l: Launch): Promise<RunningProxy> {
 	let output = '';
 	const child = spawn(l.bin, l.args, { cwd: l.dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	live.add(child);
+	const tracked = trackDaemon(child);
 	const append = (c: Buffer) => {
 		output += c.toString();
 		if (output.length > 1_000_000) output = output.slice(-500_000);
@@ -132,7 +115,7 @@ async function launch(l: Launch): Promise<RunningProxy> {
 	const exitPromise = new Promise<void>((resolve) => {
 		child.on('exit', (code, signal) => {
 			exited = { code, signal };
-			live.delete(child);
+			tracked.forget();
 			resolve();
 		});
 	});
@@ -140,13 +123,6 @@ async function launch(l: Launch): Promise<RunningProxy> {
 	child.on('error', (err) => (spawnError = err));
 
 	const logs = () => `${output}${l.extraLogs()}`;
-	const killGroup = (sig: NodeJS.Signals) => {
-		try {
-			process.kill(-child.pid!, sig);
-		} catch {
-			/* gone */
-		}
-	};
 	const deadline = Date.now() + 60_000;
 	for (;;) {
 		if (spawnError) throw new Error(`${l.kind} could not be started: ${spawnError.message}`);
@@ -155,7 +131,7 @@ async function launch(l: Launch): Promise<RunningProxy> {
 		}
 		if (await canConnect(l.port)) break;
 		if (Date.now() > deadline) {
-			killGroup('SIGKILL');
+			killGroup(child, 'SIGKILL');
 			throw new Error(`${l.kind} did not accept connections on 127.0.0.1:${l.port} within 60 s; output:\n${logs().slice(-4000)}`);
 		}
 		await sleep(100);
@@ -192,14 +168,14 @@ async function launch(l: Launch): Promise<RunningProxy> {
 		close(): Promise<void> {
 			closing ??= (async () => {
 				if (exited) return;
-				killGroup(l.stopSignal);
+				killGroup(child, l.stopSignal);
 				const timer = sleep(5000).then(() => 'timeout');
 				if ((await Promise.race([exitPromise.then(() => 'exited'), timer])) === 'timeout') {
-					killGroup('SIGKILL');
+					killGroup(child, 'SIGKILL');
 					await exitPromise;
 				}
 				// helpers (squid's auth programs) share the process group
-				killGroup('SIGKILL');
+				killGroup(child, 'SIGKILL');
 				if (process.env.BPM_KEEP_TMP !== '1') fs.rmSync(l.dir, { recursive: true, force: true });
 			})();
 			return closing;
