@@ -5,6 +5,7 @@
  */
 import { inputError, type BpmError, type Outcome } from './bpm-error';
 import { failureDetail, redactError } from './execute-request';
+import { parseCallOptions, type CallOptions } from './call-options';
 import type { ExchangeSettings } from './http-types';
 import { startAuthorization, exchangeCode, type AuthorizationRequest } from './oauth2/authorization-code';
 import { clientCredentialsGrant } from './oauth2/client-credentials';
@@ -39,14 +40,14 @@ const SECRET_FIELDS = ['clientSecret', 'code', 'codeVerifier', 'refreshToken'];
  * scope, audience (client credentials), code, codeVerifier and redirectUri (authorization code),
  * refreshToken (refresh).
  * @param wire a transport, or a session's wire: the token request travels through it.
- * @param settings TLS, proxy and timeouts for the token request.
+ * @param options TLS, proxy and timeouts for the token request, as a request node takes them; a bad one is an input error.
  */
-export async function requestOAuth2Token(operation: string, input: Record<string, unknown>, wire: TokenWire, settings?: Partial<ExchangeSettings>): Promise<Outcome<TokenOutput>> {
+export async function requestOAuth2Token(operation: string, input: Record<string, unknown>, wire: TokenWire, options?: CallOptions): Promise<Outcome<TokenOutput>> {
 	const started = Date.now();
 	const secrets = SECRET_FIELDS.map((field) => input[field]).filter((value): value is string => typeof value === 'string').map((value) => value.trim());
 	let prepared: PreparedGrant;
 	try {
-		prepared = prepareGrant(operation, input, wire, settings);
+		prepared = prepareGrant(operation, input, wire, parseCallOptions(options).settings);
 	} catch (error) {
 		return failure(error, secrets, 0, started);
 	}

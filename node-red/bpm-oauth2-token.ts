@@ -1,9 +1,10 @@
 import { createAuthorizationRequest, createTransport, requestOAuth2Token, type OAuth2Operation, type Outcome, type TokenOutput } from '../core';
-import type { NodeDef, NodeRedApi, RuntimeNode } from './node-red-api';
+import { connectionOptionsFor, type ConnectionConfig } from './connection-options';
+import type { NodeRedApi, RuntimeNode } from './node-red-api';
 import { failureSender } from './send-failure';
 import type { AuthConfigNode } from './auth-config-node';
 
-interface TokenConfig extends NodeDef {
+interface TokenConfig extends ConnectionConfig {
 	/** A bpm-auth node whose scheme is one of the OAuth2 ones. */
 	auth?: string;
 	operation: OAuth2Operation | 'authorizationUrl';
@@ -17,6 +18,7 @@ export = function (RED: NodeRedApi): void {
 		RED.nodes.createNode(this, config);
 		const server = config.auth ? (RED.nodes.getNode(config.auth) as AuthConfigNode | null) : null;
 		const transport = createTransport();
+		const connectionOptions = connectionOptionsFor(RED, config);
 		const sendFailure = failureSender(this, config);
 
 		this.on('input', (msg, send, done) => {
@@ -26,7 +28,7 @@ export = function (RED: NodeRedApi): void {
 				? Promise.resolve({ ok: false, error: { kind: 'input', field: 'auth', message: 'The OAuth2 credentials configuration is missing', attempts: 0, elapsedMs: 0 } })
 				: config.operation === 'authorizationUrl'
 					? Promise.resolve(createAuthorizationRequest(fields))
-					: requestOAuth2Token(config.operation, fields, transport);
+					: requestOAuth2Token(config.operation, fields, transport, connectionOptions);
 			pending.then((outcome) => {
 				for (const name of MESSAGE_FIELDS) delete msg[name];
 				if (!outcome.ok) return sendFailure(msg, send, done, outcome.error);

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createTransport, executeRequest, fileFromBuffer, outputBody, outputHeaders, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
-import type { NodeDef, NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
+import type { NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
+import { connectionOptionsFor, type ConnectionConfig } from './connection-options';
 import { failureSender } from './send-failure';
 import type { AuthConfigNode } from './auth-config-node';
 
-interface RequestConfig extends NodeDef {
+interface RequestConfig extends ConnectionConfig {
 	/** 'none', 'msg' (msg.accessToken), or a property holding a config node's id (bonita: '<id>', generic: a bpm-auth). */
 	auth?: string;
 	method: string;
 	url: string;
-	tls?: string;
-	proxy?: string;
 	failOn4xx?: boolean;
 	failOn5xx?: boolean;
 	exceptCodes?: string;
@@ -24,24 +23,12 @@ interface RequestConfig extends NodeDef {
 	deadlineMs?: string;
 	maxResponseBytes?: string;
 	followRedirects?: boolean;
-	allowUnauthorizedCerts?: boolean;
 	/** auto (payload: object → JSON, string → text, Buffer → octets), form, file or multipart. */
 	bodyType?: string;
 	multipartField?: string;
 	contextHeaders?: boolean;
 	responseFormat?: string;
 	ignoreBody?: boolean;
-}
-
-/** Node-RED's core tls-config node. */
-interface TlsConfigNode extends RuntimeNode {
-	addTLSOptions(options: Record<string, unknown>): void;
-}
-
-/** Node-RED's core http proxy node. */
-interface ProxyConfigNode extends RuntimeNode {
-	url?: string;
-	noproxy?: string[];
 }
 
 /** Marks msg.headers as response headers, so a following request node does not send them back out. */
@@ -115,25 +102,6 @@ function requestInput(config: RequestConfig, msg: NodeMessage, nodeId: string): 
 	};
 }
 
-/** TLS and proxy come from Node-RED's own tls-config and http proxy nodes, read once per deploy. */
-function connectionOptionsFor(RED: NodeRedApi, config: RequestConfig): CallOptions {
-	const tls: Record<string, unknown> = {};
-	(config.tls ? (RED.nodes.getNode(config.tls) as TlsConfigNode | null) : null)?.addTLSOptions(tls);
-	const proxy = config.proxy ? (RED.nodes.getNode(config.proxy) as ProxyConfigNode | null) : null;
-	const text = (value: unknown) => (value === undefined ? undefined : String(value));
-	return {
-		ca: text(tls.ca),
-		cert: text(tls.cert),
-		key: text(tls.key),
-		passphrase: text(tls.passphrase),
-		pfx: Buffer.isBuffer(tls.pfx) ? tls.pfx : undefined,
-		allowUnauthorizedCerts: config.allowUnauthorizedCerts === true || tls.rejectUnauthorized === false,
-		proxyUrl: proxy?.url,
-		proxyUsername: proxy?.credentials.username,
-		proxyPassword: proxy?.credentials.password,
-		noProxy: proxy?.noproxy?.join(','),
-	};
-}
 
 /** The node's settings, with Node-RED's usual per-message overrides (as the core http request node reads them). */
 function messageOptions(config: RequestConfig, msg: NodeMessage): CallOptions {

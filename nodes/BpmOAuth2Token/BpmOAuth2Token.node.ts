@@ -8,7 +8,9 @@ import {
 	type INodeTypeDescription,
 	type JsonObject,
 } from 'n8n-workflow';
-import { createAuthorizationRequest, createTransport, OAUTH2_OPERATIONS, requestOAuth2Token, type OAuth2Operation, type Outcome } from '../../core';
+import { createAuthorizationRequest, createTransport, requestOAuth2Token, type CallOptions, type OAuth2Operation, type Outcome } from '../../core';
+import { connectionCredential } from '../shared/connection-credential';
+import { CONNECTION_OPTIONS, USE_CONNECTION_CREDENTIAL } from '../shared/connection-options';
 
 const CLIENT_FLOW_CREDENTIAL = 'bpmClientCredentialsOAuth2Api';
 const CODE_FLOW_CREDENTIAL = 'bpmAuthorizationCodeOAuth2Api';
@@ -37,6 +39,7 @@ export class BpmOAuth2Token implements INodeType {
 		credentials: [
 			{ name: CLIENT_FLOW_CREDENTIAL, required: true, displayOptions: { show: { operation: ['clientCredentials'] } } },
 			{ name: CODE_FLOW_CREDENTIAL, required: true, displayOptions: { show: { operation: ['authorizationUrl', 'authorizationCode', 'refreshToken'] } } },
+			{ name: 'bpmConnectionApi', required: true, displayOptions: { show: { useConnectionCredential: [true] } } },
 		],
 		properties: [
 			{
@@ -75,6 +78,8 @@ export class BpmOAuth2Token implements INodeType {
 				description: "Empty: the credential's refresh token",
 				displayOptions: { show: { operation: ['refreshToken'] } },
 			},
+			USE_CONNECTION_CREDENTIAL,
+			{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: CONNECTION_OPTIONS },
 		],
 	};
 
@@ -90,8 +95,8 @@ export class BpmOAuth2Token implements INodeType {
 					const value = this.getNodeParameter(name, index, '') as string;
 					if (value) fields[name] = value;
 				}
-				const outcome: Outcome<IDataObject> =
-					operation === 'authorizationUrl' ? createAuthorizationRequest(fields) : await requestOAuth2Token(OAUTH2_OPERATIONS.includes(operation) ? operation : 'clientCredentials', fields, transport);
+				const options = { ...(this.getNodeParameter('options', index, {}) as CallOptions), ...(this.getNodeParameter('useConnectionCredential', index, false) ? await connectionCredential(this, index) : {}) };
+				const outcome: Outcome<IDataObject> = operation === 'authorizationUrl' ? createAuthorizationRequest(fields) : await requestOAuth2Token(operation, fields, transport, options);
 				if (outcome.ok) {
 					out.push({ json: outcome.value, pairedItem: { item: index } });
 				} else if (this.continueOnFail()) {

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { HTTP_METHODS, REQUEST_SCHEMES } from '../../core';
+import { CONNECTION_OPTIONS, USE_CONNECTION_CREDENTIAL } from '../shared/connection-options';
 import { ACCESS_TOKEN_AUTH, NO_AUTH } from './connection';
 
 const nameValueRows = (name: string, displayName: string, show: string): INodeProperties => ({
@@ -46,14 +47,7 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { authentication: [ACCESS_TOKEN_AUTH] } },
 		description: "Sent as Authorization: Bearer; by default the token a BPM OAuth2 Token node put in the item. Don't pin that node's output: pinned data is stored in the workflow.",
 	},
-	{
-		displayName: 'Use TLS and Proxy Credential',
-		name: 'useConnectionCredential',
-		type: 'boolean',
-		default: false,
-		noDataExpression: true,
-		description: 'Whether to add a CA, a client certificate or proxy credentials from a BPM Connect TLS and Proxy credential',
-	},
+	USE_CONNECTION_CREDENTIAL,
 	{
 		displayName: 'Method',
 		name: 'method',
@@ -132,8 +126,8 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			...CONNECTION_OPTIONS,
 			{ displayName: 'Add Context Headers', name: 'contextHeaders', type: 'boolean', default: false, description: 'Whether to send X-N8n-Workflow-Id, X-N8n-Execution-Id and X-N8n-Node-Name' },
-			{ displayName: 'Allow Unauthorized Certificates', name: 'allowUnauthorizedCerts', type: 'boolean', default: false, description: 'Whether to accept a server certificate that cannot be verified (this call only)' },
 			{ displayName: 'Charset', name: 'charset', type: 'string', default: 'UTF-8', description: 'Added to a raw text, XML or HTML body\'s content type' },
 			{ displayName: 'Exception Codes', name: 'exceptCodes', type: 'string', default: '', placeholder: '404, 409', description: 'Status codes that never fail the item, whatever the fail rules say' },
 			{ displayName: 'Fail on 4xx', name: 'failOn4xx', type: 'boolean', default: true, description: 'Whether a 4xx status sends the item to the error output' },
@@ -144,8 +138,6 @@ export const properties: INodeProperties[] = [
 			{ displayName: 'Max Attempts', name: 'maxAttempts', type: 'number', typeOptions: { minValue: 1, maxValue: 20 }, default: 1, description: 'Attempts per item, the first included; 1 means no retry' },
 			{ displayName: 'Max Redirects', name: 'maxRedirects', type: 'number', typeOptions: { minValue: 0, maxValue: 50 }, default: 10 },
 			{ displayName: 'Max Response Size (Bytes)', name: 'maxResponseBytes', type: 'number', default: 67108864, description: 'A larger response body fails the item' },
-			{ displayName: 'No Proxy For', name: 'noProxy', type: 'string', default: '', placeholder: 'localhost, .internal.example.com', description: 'Comma-separated hosts reached without the proxy' },
-			{ displayName: 'Proxy', name: 'proxyUrl', type: 'string', default: '', placeholder: 'http://proxy:3128', description: 'HTTP proxy; HTTPS targets are tunnelled with CONNECT' },
 			{
 				displayName: 'Requests in Flight',
 				name: 'concurrency',
@@ -171,8 +163,6 @@ export const properties: INodeProperties[] = [
 			{ displayName: 'Retry on 5xx', name: 'retryOn5xx', type: 'boolean', default: true, description: 'Whether 5xx statuses are retried (when Max Attempts is above 1)' },
 			{ displayName: 'Retry on Network Errors', name: 'retryOnNetworkError', type: 'boolean', default: true, description: 'Whether resets, refused connections and timeouts are retried' },
 			{ displayName: 'Safe to Repeat POST and PATCH', name: 'safeToRepeat', type: 'boolean', default: false, description: 'Whether POST and PATCH may be retried: only when repeating the call cannot do harm' },
-			{ displayName: 'Timeout (Ms)', name: 'timeoutMs', type: 'number', default: 30000, description: 'Time allowed to connect and receive the first byte' },
-			{ displayName: 'Total Deadline (Ms)', name: 'deadlineMs', type: 'number', default: 300000, description: 'Time allowed for the whole exchange, body included' },
 		],
 	},
 ];

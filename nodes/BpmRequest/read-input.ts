@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { ACCESS_TOKEN_AUTH, NO_AUTH } from './connection';
+import { connectionCredential } from '../shared/connection-credential';
 import { fileFromAsyncStream, fileFromBuffer, type BpmError, type CallOptions, type FileSource, type RequestInput } from '../../core';
 
 type Row = { name: string; value: string };
@@ -69,17 +70,3 @@ function runtimeIds(context: IExecuteFunctions): Row[] {
 	];
 }
 
-async function connectionCredential(context: IExecuteFunctions, index: number): Promise<CallOptions> {
-	const data = await context.getCredentials('bpmConnectionApi', index);
-	const text = (name: string) => (typeof data[name] === 'string' && data[name] !== '' ? (data[name] as string) : undefined);
-	const pfx = text('pfx');
-	return {
-		ca: text('ca'),
-		cert: text('cert'),
-		key: text('key'),
-		pfx: pfx ? Buffer.from(pfx, 'base64') : undefined,
-		passphrase: text('passphrase'),
-		proxyUsername: text('proxyUsername'),
-		proxyPassword: text('proxyPassword'),
-	};
-}
