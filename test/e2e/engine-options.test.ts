@@ -21,7 +21,7 @@ const CASES: Case[] = [
 	{ name: 'retry', method: 'GET', url: (f) => `${f.url}/burst/2/503?key=RUN`, options: { maxAttempts: 3, retryDelayMs: 10 } },
 	{ name: 'except', method: 'GET', url: (f) => `${f.url}/status/404`, options: { exceptCodes: '404' } },
 	{ name: 'deadline', method: 'GET', url: (f) => `${f.url}/trickle?bytes=40&intervalMs=100`, options: { deadlineMs: 500 } },
-	{ name: 'redirect', method: 'GET', url: (f, o) => `${f.url}/redirect?to=${encodeURIComponent(`${o.url}/echo`)}`, options: {}, headers: { Authorization: 'Bearer e2e-secret', 'X-API-Key': 'e2e-key' } },
+	{ name: 'redirect', method: 'GET', url: (f, o) => `${f.url}/redirect?to=${encodeURIComponent(`${o.url}/echo`)}`, options: {}, headers: { Authorization: 'Bearer e2e-secret', 'X-API-Key': 'e2e-key', 'X-Bonita-API-Token': 'e2e-token', Cookie: 'JSESSIONID=e2e-session' } },
 	{ name: 'badcodes', method: 'GET', url: (f) => `${f.url}/echo`, options: { retryCodes: '429, soon' } },
 ];
 
@@ -32,7 +32,8 @@ function checkResults(results: Record<string, { ok: boolean; status?: number; er
 	expect(results.deadline.ok, 'deadline').to.equal(false);
 	expect(results.deadline.error.kind).to.equal('timeout');
 	expect(results.redirect, 'redirect').to.include({ ok: true, status: 200 });
-	expect(other.requests.at(-1)!.headers).not.to.have.any.keys('authorization', 'x-api-key');
+	expect(other.requests.at(-1)!.headers).not.to.have.any.keys('authorization', 'x-api-key', 'x-bonita-api-token', 'cookie');
+	expect(fault.requests.find((r) => r.path === '/redirect')!.headers).to.include({ 'x-bonita-api-token': 'e2e-token', cookie: 'JSESSIONID=e2e-session' });
 	expect(results.badcodes.ok).to.equal(false);
 	expect(results.badcodes.error).to.include({ kind: 'input', field: 'retryCodes' });
 }
