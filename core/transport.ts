@@ -25,6 +25,7 @@ export interface Transport {
 
 export function createTransport(): Transport {
 	const jar = new CookieJar();
+	let jarHoldsCookies = false;
 	const agents = new AgentPool();
 	const client: AxiosInstance = axios.create({
 		// Redirects are followed here, hop by hop, so cookies and credentials are decided per origin.
@@ -38,7 +39,8 @@ export function createTransport(): Transport {
 		const url = new URL(request.url);
 		const route = agents.route(url, settings);
 		const headers = { ...request.headers };
-		const jarCookies = sendJarCookies ? await jar.getCookieString(request.url) : '';
+		// Most APIs set no cookie: an empty jar is not searched on every call.
+		const jarCookies = sendJarCookies && jarHoldsCookies ? await jar.getCookieString(request.url) : '';
 		if (jarCookies) headers.Cookie = headers.Cookie ? `${headers.Cookie}; ${jarCookies}` : jarCookies;
 		const send = () => {
 			// Encoded per attempt: a file body is a fresh stream each time.
@@ -46,19 +48,24 @@ export function createTransport(): Transport {
 			const sent = { ...headers };
 			if (contentType && !Object.keys(sent).some((name) => name.toLowerCase() === 'content-type')) sent['Content-Type'] = contentType;
 			if (length !== undefined) sent['Content-Length'] = String(length);
-			return client.request<Buffer>({
+			// A cleared timer rather than AbortSignal.timeout, whose timers live on for the whole deadline after the call.
+			const deadline = new AbortController();
+			const timer = setTimeout(() => deadline.abort(), settings.deadlineMs);
+			return client
+				.request<Buffer>({
 				method: request.method,
 				url: request.url,
 				headers: sent,
 				data,
 				maxBodyLength: Infinity,
 				timeout: settings.timeoutMs,
-				signal: AbortSignal.timeout(settings.deadlineMs),
+				signal: deadline.signal,
 				maxContentLength: settings.maxResponseBytes,
 				httpAgent: route.httpAgent,
 				httpsAgent: route.httpsAgent,
 				proxy: route.proxy,
-			});
+				})
+				.finally(() => clearTimeout(timer));
 		};
 		let response: AxiosResponse<Buffer>;
 		try {
@@ -76,7 +83,10 @@ export function createTransport(): Transport {
 		}
 		const res = (response.request as { res?: IncomingMessage } | undefined)?.res;
 		const responseHeaders = distinctHeaders(res?.headersDistinct ?? (response.headers as Record<string, unknown>));
-		for (const line of [responseHeaders['set-cookie'] ?? []].flat()) await jar.setCookie(line, request.url, { ignoreError: true });
+		for (const line of [responseHeaders['set-cookie'] ?? []].flat()) {
+			jarHoldsCookies = true;
+			await jar.setCookie(line, request.url, { ignoreError: true });
+		}
 		return {
 			status: response.status,
 			statusText: response.statusText,

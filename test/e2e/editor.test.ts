@@ -35,7 +35,7 @@ for (const [label, runtime] of [
 			});
 			page.on('pageerror', (error) => consoleErrors.push(error.message));
 			await page.goto(nodeRed.adminUrl);
-			await page.waitForFunction(() => (window as unknown as { RED?: { nodes?: { node(id: string): unknown } } }).RED?.nodes?.node('ed-request') !== undefined, undefined, { timeout: 60_000 });
+			await page.waitForFunction(() => (globalThis as unknown as { RED?: { nodes?: { node(id: string): unknown } } }).RED?.nodes?.node('ed-request') !== undefined, undefined, { timeout: 60_000 });
 		});
 		after(async () => {
 			await browser?.close();
@@ -50,7 +50,7 @@ for (const [label, runtime] of [
 
 		it('opens the bpm-request edit dialog with its fields', async () => {
 			await page.evaluate(() => {
-				const RED = (window as unknown as { RED: { editor: { edit(node: unknown): void }; nodes: { node(id: string): unknown } } }).RED;
+				const RED = (globalThis as unknown as { RED: { editor: { edit(node: unknown): void }; nodes: { node(id: string): unknown } } }).RED;
 				RED.editor.edit(RED.nodes.node('ed-request'));
 			});
 			await page.locator('#node-input-url').waitFor();
@@ -64,7 +64,7 @@ for (const [label, runtime] of [
 
 		it('opens the bpm-bonita config dialog with password-typed credentials', async () => {
 			await page.evaluate(() => {
-				const RED = (window as unknown as { RED: { editor: { editConfig(name: string, type: string, id: string): void } } }).RED;
+				const RED = (globalThis as unknown as { RED: { editor: { editConfig(name: string, type: string, id: string): void } } }).RED;
 				RED.editor.editConfig('', 'bpm-bonita', 'ed-server');
 			});
 			await page.locator('#node-config-input-url').waitFor();
@@ -81,7 +81,7 @@ for (const [label, runtime] of [
 
 		it('opens the bpm-auth config dialog showing only the chosen scheme\'s fields, secrets password-typed', async () => {
 			await page.evaluate(() => {
-				const RED = (window as unknown as { RED: { editor: { editConfig(name: string, type: string, id: string): void } } }).RED;
+				const RED = (globalThis as unknown as { RED: { editor: { editConfig(name: string, type: string, id: string): void } } }).RED;
 				RED.editor.editConfig('', 'bpm-auth', 'ed-auth');
 			});
 			await page.locator('#node-config-input-scheme').waitFor();

@@ -244,7 +244,7 @@ describe('Funnelback scheme against the simulator', () => {
 
 		it('logs in without a request in application token mode', async () => {
 			const wire = { send: () => Promise.reject(new Error('no request expected')), cookie: () => Promise.resolve(undefined) };
-			expect(await byToken.login(wire)).to.deep.equal({ token: 'app-token' });
+			expect(await byToken.login(wire, {})).to.deep.equal({ token: 'app-token' });
 		});
 
 		it('names the missing field for each mode', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { basic, bearer, createTransport, createSchemeSession, customHeaders, executeRequest, genericSchemeFor, header, plainConnection, sessionConnection, type BpmFailure, type Session } from '../../core';
+import { basic, bearer, createTransport, createSchemeSession, customHeaders, executeRequest, genericSchemeFor, header, plainConnection, sessionConnection, type BpmFailure, type SchemeDefinition, type Session } from '../../core';
 import { startFaultServer, type FaultServer } from '../peers/fault-server';
 
 const SECRET = 'Marker-s3cret-ÿ';
@@ -19,7 +19,7 @@ describe('Generic static schemes (Basic, Bearer, header) through the engine', ()
 	});
 	beforeEach(() => server.reset());
 
-	const connect = (definition: typeof basic | typeof header, data: Record<string, unknown>) => {
+	const connect = (definition: SchemeDefinition<any>, data: Record<string, unknown>) => {
 		const session = createSchemeSession(definition, data);
 		sessions.push(session);
 		return sessionConnection(session);
@@ -66,7 +66,7 @@ describe('Generic static schemes (Basic, Bearer, header) through the engine', ()
 	});
 
 	it('bad credential fields are refused naming the field', () => {
-		const field = (definition: typeof basic | typeof header, data: Record<string, unknown>) => {
+		const field = (definition: Pick<SchemeDefinition, 'parseConfig'>, data: Record<string, unknown>) => {
 			try {
 				definition.parseConfig(data);
 			} catch (error) {

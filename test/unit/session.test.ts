@@ -14,7 +14,10 @@ async function tokenServer(password: string) {
 			req.on('data', (chunk) => (body += chunk));
 			req.on('end', () => {
 				stats.logins++;
-				if (new URLSearchParams(body).get('password') !== password) return res.writeHead(401).end();
+				if (new URLSearchParams(body).get('password') !== password) {
+					res.writeHead(401).end();
+					return;
+				}
 				token = `tok-${++serial}-abcdef`;
 				// A slow login makes concurrent callers overlap with it.
 				setTimeout(() => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(token), 30);
@@ -23,11 +26,13 @@ async function tokenServer(password: string) {
 		}
 		if (!token || req.headers['x-t'] !== token) {
 			stats.rejected++;
-			return res.writeHead(401, { 'Content-Type': 'text/plain' }).end(`bad token ${String(req.headers['x-t'])}`);
+			res.writeHead(401, { 'Content-Type': 'text/plain' }).end(`bad token ${String(req.headers['x-t'])}`);
+			return;
 		}
 		stats.served++;
 		if (req.url?.startsWith('/echo-forbidden')) {
-			return res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`your token is ${token} and your password is ${password}`);
+			res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`your token is ${token} and your password is ${password}`);
+			return;
 		}
 		res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ path: req.url }));
 	});

@@ -44,8 +44,8 @@ function carried(record: SimpliciteSimulator['requests'][number]) {
 
 describe('Simplicité scheme against the simulator', () => {
 	const expectations: Array<[SimpliciteTokenTransport, (c: ReturnType<typeof carried>) => string | undefined]> = [
-		['header', (c) => (c.bearer === undefined && c.parameter === undefined ? c.header?.replace(/^Bearer /, '') : undefined)],
-		['bearer', (c) => (c.header === undefined && c.parameter === undefined ? c.bearer?.replace(/^Bearer /, '') : undefined)],
+		['header', (c) => (c.bearer === undefined && c.parameter === undefined ? String(c.header ?? '').replace(/^Bearer /, '') || undefined : undefined)],
+		['bearer', (c) => (c.header === undefined && c.parameter === undefined ? String(c.bearer ?? '').replace(/^Bearer /, '') || undefined : undefined)],
 		['parameter', (c) => (c.header === undefined && c.bearer === undefined ? c.parameter : undefined)],
 	];
 	for (const [transport, tokenOf] of expectations) {
@@ -237,7 +237,7 @@ describe('Simplicité scheme, login shapes and settings', () => {
 	it('reads the OAuth2 shape and renews from expires_in', async () => {
 		const wire = answering({ body: { kind: 'json', value: { access_token: 'oauth-token-1234', token_type: 'bearer', expires_in: 300, scope: null } } });
 		const before = Date.now();
-		const state = await simpliciteScheme(config).login(wire);
+		const state = await simpliciteScheme(config).login(wire, {});
 		expect(state.token).to.equal('oauth-token-1234');
 		expect(state.renewAt).to.be.within(before + 270_000, Date.now() + 270_000);
 		expect(wire.sent[0]).to.deep.include({ method: 'GET', url: 'http://h/app/api/login?_json=true' });
@@ -245,17 +245,17 @@ describe('Simplicité scheme, login shapes and settings', () => {
 	});
 
 	it('reads a plain-text token, and no renewal without a stated lifetime', async () => {
-		const state = await simpliciteScheme(config).login(answering({ body: { kind: 'text', value: 'plain-token-5678\n' } }));
+		const state = await simpliciteScheme(config).login(answering({ body: { kind: 'text', value: 'plain-token-5678\n' } }), {});
 		expect(state.token).to.equal('plain-token-5678');
 		expect(simpliciteScheme(config).renewAt?.(state)).to.equal(undefined);
 	});
 
 	it('refuses a login answer without a token, or an HTML page, or a JSON error', async () => {
 		const scheme = simpliciteScheme(config);
-		expect(await failureOf(scheme.login(answering({ body: { kind: 'json', value: { login: 'u' } } })))).to.include({ kind: 'login' });
-		expect(await failureOf(scheme.login(answering({ body: { kind: 'text', value: '<html>login page</html>' } })))).to.include({ kind: 'login', message: 'Simplicité login answered an HTML page instead of a token: check the base URL' });
-		expect(await failureOf(scheme.login(answering({ body: { kind: 'json', value: { error: 'Account locked' } } })))).to.include({ message: 'Simplicité refused the login: Account locked' });
-		expect(await failureOf(scheme.login(answering({ status: 404, statusText: 'Not Found' })))).to.include({ status: 404 });
+		expect(await failureOf(scheme.login(answering({ body: { kind: 'json', value: { login: 'u' } } }), {}))).to.include({ kind: 'login' });
+		expect(await failureOf(scheme.login(answering({ body: { kind: 'text', value: '<html>login page</html>' } }), {}))).to.include({ kind: 'login', message: 'Simplicité login answered an HTML page instead of a token: check the base URL' });
+		expect(await failureOf(scheme.login(answering({ body: { kind: 'json', value: { error: 'Account locked' } } }), {}))).to.include({ message: 'Simplicité refused the login: Account locked' });
+		expect(await failureOf(scheme.login(answering({ status: 404, statusText: 'Not Found' }), {}))).to.include({ status: 404 });
 	});
 
 	it('keeps the token to this application and off the login, and knows every secret', () => {
