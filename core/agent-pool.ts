@@ -4,6 +4,9 @@ import tls from 'node:tls';
 import { inputError } from './bpm-error';
 import type { ExchangeSettings, ProxySettings, TlsSettings } from './http-types';
 
+/** Sockets per origin and agent; a transport never has more exchanges in flight than this (see exchange-slots). */
+export const SOCKETS_PER_ORIGIN = 32;
+
 export interface Route {
 	httpAgent: http.Agent;
 	httpsAgent: https.Agent;
@@ -22,7 +25,7 @@ export class AgentPool {
 		const key = JSON.stringify([settings.tls.ca, settings.tls.cert, settings.tls.key, settings.tls.pfx?.toString('base64'), settings.tls.passphrase, settings.tls.rejectUnauthorized]);
 		let pair = this.pairs.get(key);
 		if (!pair) {
-			pair = { httpAgent: new http.Agent({ keepAlive: true, maxSockets: 32 }), httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 32, ...tlsOptions(settings.tls) }) };
+			pair = { httpAgent: new http.Agent({ keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN }), httpsAgent: new https.Agent({ keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN, ...tlsOptions(settings.tls) }) };
 			this.pairs.set(key, pair);
 		}
 		return { ...pair, proxy: proxyFor(url, settings.proxy) };

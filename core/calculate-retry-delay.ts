@@ -22,6 +22,8 @@ export interface AttemptOutcome {
 	status?: number;
 	/** Set when no response came: a network error or a timeout. */
 	failedBeforeResponse?: boolean;
+	/** The call itself never left (its login failed), so repeating it cannot do harm, whatever its method. */
+	notSent?: boolean;
 	retryAfterMs?: number;
 }
 
@@ -30,7 +32,7 @@ const UNSAFE: ReadonlySet<HttpMethod> = new Set(['POST', 'PATCH']);
 /** How long to wait before the next attempt, or undefined to stop here. Full jitter: random × capped 2^n. */
 export function calculateRetryDelay(policy: RetryPolicy, outcome: AttemptOutcome, random: () => number = Math.random): number | undefined {
 	if (outcome.attempt >= policy.maxAttempts) return undefined;
-	if (UNSAFE.has(outcome.method) && !policy.retryUnsafeMethods) return undefined;
+	if (UNSAFE.has(outcome.method) && !policy.retryUnsafeMethods && !outcome.notSent) return undefined;
 	const retryable = outcome.failedBeforeResponse
 		? policy.retryOnNetworkError
 		: outcome.status !== undefined && ((policy.retryOn5xx && outcome.status >= 500) || policy.retryCodes.includes(outcome.status));

@@ -45,7 +45,12 @@ export async function executeRequest(connection: Connection, input: RequestInput
 		} catch (error) {
 			exchanges++;
 			const detail = failureDetail(error, where);
-			const delay = RETRYABLE_FAILURES.has(detail.kind) ? calculateRetryDelay(policy.retry, { attempt, method: request.method, failedBeforeResponse: true }) : undefined;
+			const delay = RETRYABLE_FAILURES.has(detail.kind)
+				? calculateRetryDelay(policy.retry, { attempt, method: request.method, failedBeforeResponse: true })
+				: // A login endpoint that is down (5xx, 429) is retried like the call would be.
+					detail.kind === 'login' && detail.status !== undefined
+					? calculateRetryDelay(policy.retry, { attempt, method: request.method, status: detail.status, notSent: true })
+					: undefined;
 			if (delay === undefined) return fail(detail);
 			hooks.onRetry?.(attempt + 1, policy.retry.maxAttempts, delay);
 			await sleep(delay);

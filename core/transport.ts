@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import FormData from 'form-data';
 import { CookieJar } from 'tough-cookie';
-import { AgentPool } from './agent-pool';
+import { AgentPool, SOCKETS_PER_ORIGIN } from './agent-pool';
 import { BpmFailure } from './bpm-error';
+import { createExchangeSlots } from './exchange-slots';
 import { followRedirect, isRedirect } from './follow-redirect';
 import { DEFAULT_EXCHANGE, headerValue, type ExchangeSettings, type HttpRequest, type HttpResponse, type RequestBody } from './http-types';
 import { parseBody } from './parse-body';
@@ -27,6 +28,7 @@ export function createTransport(): Transport {
 	const jar = new CookieJar();
 	let jarHoldsCookies = false;
 	const agents = new AgentPool();
+	const withSlot = createExchangeSlots(SOCKETS_PER_ORIGIN);
 	const client: AxiosInstance = axios.create({
 		// Redirects are followed here, hop by hop, so cookies and credentials are decided per origin.
 		maxRedirects: 0,
@@ -102,7 +104,7 @@ export function createTransport(): Transport {
 			let current = request;
 			for (let hops = 0; ; hops++) {
 				// Cookies ignore ports, origins do not: a redirect to another origin gets none of the session's cookies.
-				const response = await exchange(current, settings, new URL(current.url).origin === new URL(request.url).origin);
+				const response = await withSlot(() => exchange(current, settings, new URL(current.url).origin === new URL(request.url).origin));
 				const location = headerValue(response, 'location');
 				if (!settings.followRedirects || !isRedirect(response.status) || !location) return response;
 				if (hops >= settings.maxRedirects) throw new BpmFailure({ kind: 'network', message: `More than ${settings.maxRedirects} redirects from ${request.method} ${request.url}` });

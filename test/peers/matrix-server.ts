@@ -9,8 +9,10 @@
  *  GET|POST <base>/logoutservice  drops the caller's session, 200
  *  <base>/API/...                 401 without a live session cookie, and for unsafe methods without the
  *                                 session's token header
- *  GET <base>/API/matrix/<i>      200 JSON {i} for a plain item; for every fifth item the fault of
- *                                 faultOf(i), fired by the first request for i that carries a live session
+ *  GET <base>/API/matrix/<i>      200 JSON {i} for a plain item; every fifth item has the fault of
+ *                                 faultOf(i): reset, 503, 429 and the two session drops strike the first
+ *                                 request for i (before the session check), slow headers, trickled body
+ *                                 and malformed JSON every logged-in request for i
  *
  * Nothing is random but the session ids and tokens, which the server lists in `secrets` so a test can scan
  * every output for them.
@@ -19,7 +21,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** The order puts the two session-dropping kinds 20 items apart, further than a 16-item window reaches. */
+/** The two session-dropping kinds sit 20 items apart, so a window of 16 calls seldom holds both. */
 export const FAULT_KINDS = ['reset', 'burst503', 'retryAfter429', 'tokenExpiry', 'slowHeaders', 'trickle', 'malformedJson', 'loginDown'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -76,6 +78,8 @@ export interface MatrixServer {
 const CONTEXT = '/bonita';
 const TOKEN_COOKIE = 'X-Bonita-API-Token';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Faults that strike once, on the first request for the item; the others strike every time. */
+const ONE_OFF: ReadonlySet<FaultKind> = new Set(['reset', 'burst503', 'retryAfter429', 'tokenExpiry', 'loginDown']);
 
 export function startMatrixServer(options: MatrixServerOptions): Promise<MatrixServer> {
 	const slowMs = options.slowMs ?? 1000;
@@ -87,8 +91,6 @@ export function startMatrixServer(options: MatrixServerOptions): Promise<MatrixS
 	/** Session id → its token. */
 	const sessions = new Map<string, string>();
 	const answers = new Map<number, Answer[]>();
-	/** Items whose fault already fired: faults fire once per item, on its first request with a live session. */
-	const fired = new Set<number>();
 	const failedLoginTimes: number[] = [];
 	const secrets: string[] = [];
 	const timers = new Set<NodeJS.Timeout>();
@@ -150,37 +152,37 @@ export function startMatrixServer(options: MatrixServerOptions): Promise<MatrixS
 			list.push(a);
 			answers.set(i, list);
 		};
+		const kind = faultOf(i);
+		const first = !answers.has(i);
+		// The one-off faults strike the first request for i, before any session check, as a proxy or a load
+		// balancer would; the always faults are what the resource itself does for a logged-in caller.
+		if (first && kind && ONE_OFF.has(kind)) {
+			switch (kind) {
+				case 'reset':
+					answer('reset');
+					req.socket.resetAndDestroy();
+					return;
+				case 'burst503':
+					answer('503');
+					return sendJson(res, 503, JSON.stringify({ message: 'burst' }));
+				case 'retryAfter429':
+					answer('429');
+					return sendJson(res, 429, JSON.stringify({ message: 'slow down' }), { 'Retry-After': '0' });
+				default:
+					// tokenExpiry, loginDown: every session goes, this caller's too, so it and the calls in flight meet a 401.
+					answer(kind === 'tokenExpiry' ? 'expired' : 'loginDown');
+					sessions.clear();
+					stats.sessionDrops++;
+					if (kind === 'loginDown') loginDownLeft = loginDownAttempts;
+					return sendEmpty(res, 401);
+			}
+		}
 		if (!live) {
 			answer('unauthorized');
 			return sendEmpty(res, 401);
 		}
 		const ok = () => sendJson(res, 200, JSON.stringify({ i }));
-		const kind = faultOf(i);
-		// slowHeaders and trickle items never answer in time; the other faults strike once.
-		const strikes = kind === 'slowHeaders' || kind === 'trickle' || !fired.has(i);
-		fired.add(i);
-		if (!kind || !strikes) {
-			answer('ok');
-			return ok();
-		}
 		switch (kind) {
-			case 'reset':
-				answer('reset');
-				return void req.socket.resetAndDestroy();
-			case 'burst503':
-				answer('503');
-				return sendJson(res, 503, JSON.stringify({ message: 'burst' }));
-			case 'retryAfter429':
-				answer('429');
-				return sendJson(res, 429, JSON.stringify({ message: 'slow down' }), { 'Retry-After': '0' });
-			case 'tokenExpiry':
-			case 'loginDown':
-				// Every session goes, this caller's too: it and the other calls in flight meet a 401.
-				answer(kind === 'tokenExpiry' ? 'expired' : 'loginDown');
-				sessions.clear();
-				stats.sessionDrops++;
-				if (kind === 'loginDown') loginDownLeft = loginDownAttempts;
-				return sendEmpty(res, 401);
 			case 'slowHeaders':
 				answer('slow');
 				return timerFor(res)(slowMs, ok);
@@ -200,6 +202,9 @@ export function startMatrixServer(options: MatrixServerOptions): Promise<MatrixS
 			case 'malformedJson':
 				answer('malformed');
 				return sendJson(res, 200, malformedBody(i));
+			default:
+				answer('ok');
+				return ok();
 		}
 	}
 
@@ -215,7 +220,7 @@ export function startMatrixServer(options: MatrixServerOptions): Promise<MatrixS
 		if (!path.startsWith(`${CONTEXT}/API/`)) return sendEmpty(res, 404);
 		const id = sessionOf(req);
 		const live = id !== undefined && (!UNSAFE.has(req.method ?? 'GET') || req.headers['x-bonita-api-token'] === sessions.get(id));
-		const item = /^\/bonita\/API\/matrix\/(\d+)$/.exec(path);
+		const item = /^\/API\/matrix\/(\d+)$/.exec(path.slice(CONTEXT.length));
 		if (item && req.method === 'GET') return matrixItem(req, res, Number(item[1]), live);
 		return sendEmpty(res, live ? 404 : 401);
 	}

@@ -7,6 +7,7 @@
  * community package. Create one home per test file and run many workflows in it; runN8nWorkflow()
  * is the one-shot form.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { run, RunResult } from './runtimes';
@@ -69,6 +70,35 @@ export interface RunN8nWorkflowOptions {
   env?: Record<string, string>;
   /** Reuse this home (no new folder, no package install); it is not removed afterwards. */
   home?: N8nHome;
+}
+
+/**
+ * n8n execute prints its run and exits at once: through a pipe, the tail of a large run (megabytes for
+ * thousands of items) is lost when the reader falls behind. A file keeps all of it.
+ */
+async function executeToFile(node: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {
+  const stdoutFile = path.join(cwd, `execute-${process.pid}-${Date.now()}.out`);
+  const stderrFile = `${stdoutFile}.err`;
+  const out = fs.openSync(stdoutFile, 'w');
+  const err = fs.openSync(stderrFile, 'w');
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      // Its own process group, so a timeout also stops the task runner n8n starts.
+      const child = spawn(node, args, { cwd, env, stdio: ['ignore', out, err], detached: true });
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutMs);
+      child.on('error', reject);
+      child.on('close', (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    return { code, stdout: fs.readFileSync(stdoutFile, 'utf8'), stderr: fs.readFileSync(stderrFile, 'utf8') };
+  } finally {
+    fs.closeSync(out);
+    fs.closeSync(err);
+    fs.rmSync(stdoutFile, { force: true });
+    fs.rmSync(stderrFile, { force: true });
+  }
 }
 
 function lastLines(text: string, n = 40): string {
@@ -144,19 +174,7 @@ export async function createN8nHome(opts: N8nHomeOptions): Promise<N8nHome> {
     },
     execute(workflowId: string, timeoutMs = 5 * 60 * 1000) {
       return serial(async () => {
-        let result: RunResult;
-        try {
-          result = await run(node, [bin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
-            cwd: userFolder,
-            env,
-            timeoutMs,
-            label: 'n8n execute',
-          });
-        } catch (err) {
-          const e = err as Error & Partial<RunResult>;
-          if (e.stdout === undefined) throw err; // could not even spawn
-          result = { code: e.code ?? null, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-        }
+        const result = await executeToFile(node, [bin, 'execute', `--id=${workflowId}`, '--rawOutput'], userFolder, env, timeoutMs);
         captureOutput('n8n-execute', `${result.stdout}\n${result.stderr}`);
         return toRun(result);
       });

@@ -76,6 +76,13 @@ describe('engine against a fault-injecting server', function () {
 		expect(Date.now() - started).to.be.below(2500);
 	});
 
+	it('starts the timeout only when a socket is free: a burst beyond the pool waits its turn', async () => {
+		// 128 calls at once, 32 sockets, 150 ms per answer: the last wave starts after about 450 ms, past the 400 ms timeout.
+		const outcomes = await Promise.all(Array.from({ length: 128 }, () => call({ method: 'GET', url: `${server.url}/slow-headers/150` }, { timeoutMs: 400 })));
+		expect(outcomes.filter((outcome) => !outcome.ok).map((outcome) => !outcome.ok && outcome.error.message)).to.deep.equal([]);
+		expect(server.hits('/slow-headers/150')).to.equal(128);
+	});
+
 	it('times out a server that is slow to answer', async () => {
 		const error = errorOf(await call({ method: 'GET', url: `${server.url}/slow-headers/3000`, options: { timeoutMs: 300 } }));
 		expect(error.kind).to.equal('timeout');

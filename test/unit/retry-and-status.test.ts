@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BpmFailure, calculateRetryDelay, isFailureStatus, NO_RETRY, parseRetryAfter, parseStatusCodes, type RetryPolicy } from '../../core';
+import { BpmFailure, calculateRetryDelay, executeRequest, isFailureStatus, NO_RETRY, parseRetryAfter, parseStatusCodes, Session, sessionConnection, type AuthScheme, type RetryPolicy, type Transport } from '../../core';
 
 const policy: RetryPolicy = { ...NO_RETRY, maxAttempts: 5, retryOn5xx: true, retryCodes: [429], retryOnNetworkError: true, baseDelayMs: 100, maxDelayMs: 1000 };
 const top = () => 0.999999;
@@ -30,6 +30,11 @@ describe('calculateRetryDelay', () => {
 			expect(calculateRetryDelay({ ...policy, retryUnsafeMethods: true }, { attempt: 1, method, status: 503 }, top)).to.equal(100);
 		}
 		expect(calculateRetryDelay(policy, { attempt: 1, method: 'PUT', status: 503 }, top)).to.equal(100);
+	});
+
+	it('repeats a POST whose login failed: the call itself never left', () => {
+		expect(calculateRetryDelay(policy, { attempt: 1, method: 'POST', status: 503, notSent: true }, top)).to.equal(100);
+		expect(calculateRetryDelay(policy, { attempt: 1, method: 'POST', status: 401, notSent: true }, top)).to.equal(undefined);
 	});
 
 	it('honours Retry-After up to the cap, and gives up beyond it', () => {
@@ -70,5 +75,48 @@ describe('status policy', () => {
 				expect((error as BpmFailure).detail).to.include({ kind: 'input', field: 'retryCodes' });
 			}
 		}
+	});
+});
+
+describe('a call whose login endpoint is down', () => {
+	const failingLogins = (statuses: number[]) => {
+		let logins = 0;
+		const scheme: AuthScheme<string> = {
+			label: 'Test',
+			async login() {
+				const status = statuses[logins++];
+				if (status) throw new BpmFailure({ kind: 'login', status, message: `login answered ${status}` });
+				return 'token';
+			},
+			authorize: (request) => request,
+			isExpired: () => false,
+			secrets: () => [],
+		};
+		const sent: string[] = [];
+		const transport = {
+			send: async (request: { method: string }) => {
+				sent.push(request.method);
+				return { status: 201, statusText: 'Created', headers: {}, body: { kind: 'empty' as const }, url: 'http://h/x' };
+			},
+			cookieValues: () => [],
+		} as unknown as Transport;
+		return { connection: sessionConnection(new Session(scheme, transport)), sent, logins: () => logins };
+	};
+
+	it('is retried per the policy, POST included, and sent once the login works', async () => {
+		const { connection, sent, logins } = failingLogins([503]);
+		const outcome = await executeRequest(connection, { method: 'POST', url: 'http://h/x', json: {}, options: { maxAttempts: 2, retryDelayMs: 1 } });
+		expect(outcome.ok && outcome.value.status).to.equal(201);
+		expect([logins(), sent]).to.deep.equal([2, ['POST']]);
+	});
+
+	it('fails at once when the login is refused (401), or when retry is off', async () => {
+		const refused = failingLogins([401]);
+		const outcome = await executeRequest(refused.connection, { method: 'GET', url: 'http://h/x', options: { maxAttempts: 3, retryDelayMs: 1 } });
+		expect(!outcome.ok && outcome.error).to.include({ kind: 'login', status: 401 });
+		expect(refused.logins()).to.equal(1);
+		const noRetry = failingLogins([503]);
+		expect((await executeRequest(noRetry.connection, { method: 'GET', url: 'http://h/x' })).ok).to.equal(false);
+		expect(noRetry.logins()).to.equal(1);
 	});
 });
