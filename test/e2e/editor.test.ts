@@ -12,6 +12,12 @@ const FLOW = [
 	{ id: 'ed-request', type: 'bpm-request', z: 'ed-tab', auth: 'bonita', bonita: 'ed-server', method: 'GET', url: 'API/bpm/process', x: 200, y: 100, wires: [[], []] },
 ];
 
+/** Cancels the open edit tray and waits until it is gone: the next tray would otherwise meet its twin button while it slides out. */
+async function closeTray(page: Page, cancel: string): Promise<void> {
+	await page.locator(cancel).click();
+	await page.locator(cancel).waitFor({ state: 'detached' });
+}
+
 /** Flags for a closed network: without them Chromium floods the log with refused background connections. */
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -59,7 +65,7 @@ for (const [label, runtime] of [
 			expect(await page.inputValue('#node-input-auth')).to.equal('bonita');
 			expect(await page.locator('#node-row-bonita').isVisible()).to.equal(true);
 			expect(await page.locator('#node-row-baw').isVisible()).to.equal(false);
-			await page.locator('#node-dialog-cancel').click();
+			await closeTray(page, '#node-dialog-cancel');
 		});
 
 		it('opens the bpm-bonita config dialog with password-typed credentials', async () => {
@@ -70,7 +76,7 @@ for (const [label, runtime] of [
 			await page.locator('#node-config-input-url').waitFor();
 			expect(await page.inputValue('#node-config-input-url')).to.equal('http://127.0.0.1:9/bonita');
 			expect(await page.getAttribute('#node-config-input-password', 'type')).to.equal('password');
-			await page.locator('#node-config-dialog-cancel').click();
+			await closeTray(page, '#node-config-dialog-cancel');
 		});
 
 		it('shows bpm oauth2 token in the palette', async () => {
@@ -92,7 +98,7 @@ for (const [label, runtime] of [
 			expect(await page.locator('#node-config-input-user').isVisible()).to.equal(false);
 			expect(await page.locator('#node-config-input-tokenUrl').isVisible()).to.equal(true);
 			expect(await page.getAttribute('#node-config-input-clientSecret', 'type')).to.equal('password');
-			await page.locator('#node-config-dialog-cancel').click();
+			await closeTray(page, '#node-config-dialog-cancel');
 		});
 
 		it('logged no browser console error', () => {
