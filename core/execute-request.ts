@@ -18,6 +18,11 @@ export interface CallHooks {
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const RETRYABLE_FAILURES = new Set(['network', 'timeout']);
 
+/** Every secret one call knows, to mask in its error or output: the connection's, and a token the item or message brought. */
+export function callSecrets(connection: Connection, input: Pick<RequestInput, 'bearerToken'>): string[] {
+	return input.bearerToken ? [...connection.secrets(), input.bearerToken] : connection.secrets();
+}
+
 /** One call, start to finish: validate, send (logging in as needed), retry per policy, classify. Never throws. */
 export async function executeRequest(connection: Connection, input: RequestInput, hooks: CallHooks = {}): Promise<Outcome<HttpResponse>> {
 	const started = Date.now();
@@ -26,7 +31,7 @@ export async function executeRequest(connection: Connection, input: RequestInput
 	let exchanges = 0;
 	const fail = (detail: Omit<BpmError, 'attempts' | 'elapsedMs'>): Outcome<HttpResponse> => ({
 		ok: false,
-		error: redactError({ ...detail, attempts: exchanges, elapsedMs: Date.now() - started }, [...connection.secrets(), ...(input.bearerToken ? [input.bearerToken] : [])]),
+		error: redactError({ ...detail, attempts: exchanges, elapsedMs: Date.now() - started }, callSecrets(connection, input)),
 	});
 	let policy: ParsedCallOptions;
 	try {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createTransport, executeRequest, fileFromBuffer, outputBody, outputHeaders, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
+import { callSecrets, createTransport, executeRequest, fileFromBuffer, outputBody, outputHeaders, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
 import type { NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
 import { connectionOptionsFor, type ConnectionConfig } from './connection-options';
 import { failureSender } from './send-failure';
@@ -60,11 +60,12 @@ export = function (RED: NodeRedApi): void {
 			const fail = (error: BpmError) => sendFailure(msg, send, done, error);
 			if (!connection || missingServer) return fail({ kind: 'input', field: 'server', message: server?.configError ?? `The ${config.auth} server configuration is missing`, attempts: 0, elapsedMs: 0 });
 			const onRetry = (next: number, max: number) => this.status({ fill: 'yellow', shape: 'ring', text: `retry ${next}/${max}` });
-			executeRequest(connection, { ...requestInput(config, msg, this.id), options: { ...connectionOptions, ...messageOptions(config, msg) } }, { onRetry }).then((outcome) => {
+			const input = { ...requestInput(config, msg, this.id), options: { ...connectionOptions, ...messageOptions(config, msg) } };
+			executeRequest(connection, input, { onRetry }).then((outcome) => {
 				if (outcome.ok && outcome.attempts > 1) this.status(server?.session ? SESSION_STATUS[server.session.state] : {});
 				if (!outcome.ok) return fail(outcome.error);
 				const response = outcome.value;
-				const headers = outputHeaders(response, connection.secrets());
+				const headers = outputHeaders(response, callSecrets(connection, input));
 				msg.payload = outputBody(response);
 				msg.statusCode = response.status;
 				msg.headers = { ...headers, [RESPONSE_HEADERS_MARK]: headersHash(headers) };

@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 	type JsonObject,
 } from 'n8n-workflow';
-import { executeRequest, mapConcurrent, REQUEST_SCHEMES, type HttpResponse, type Outcome } from '../../core';
+import { callSecrets, executeRequest, mapConcurrent, REQUEST_SCHEMES, type HttpResponse, type RequestInput, type Outcome } from '../../core';
 import { connectionFor } from './connection';
 import { readInput } from './read-input';
 import { properties } from './properties';
@@ -44,14 +44,17 @@ export class BpmRequest implements INodeType {
 		const concurrency = this.getNodeParameter('options.concurrency', 0, 8) as number;
 		const { connection, release } = await connectionFor(this, authentication);
 		try {
+			const inputs: Array<RequestInput | undefined> = [];
 			const outcomes = await mapConcurrent(items, concurrency, async (_item, index): Promise<Outcome<HttpResponse>> => {
 				const input = await readInput(this, index);
-				return 'kind' in input ? { ok: false, error: input } : executeRequest(connection, input);
+				if ('kind' in input) return { ok: false, error: input };
+				inputs[index] = input;
+				return executeRequest(connection, input);
 			});
 			const out: INodeExecutionData[] = [];
 			for (const [index, outcome] of outcomes.entries()) {
 				if (outcome.ok) {
-					out.push(await toItem(this, outcome.value, connection.secrets(), index));
+					out.push(await toItem(this, outcome.value, callSecrets(connection, inputs[index] ?? {}), index));
 				} else if (this.continueOnFail()) {
 					// json.error alone (no item.error) routes the item to the Error output with every field kept.
 					out.push({ json: { error: outcome.error as unknown as IDataObject }, pairedItem: { item: index } });

@@ -10,6 +10,11 @@ import { MARKER_PASSWORD, packageTgz } from './package-under-test';
 const USER = 'digest-user';
 const CALLS = 5;
 const DIGEST_TARGET = `${LIGHTTPD_AREAS.sha512_256.path}file.txt`;
+/** A token from the item or message, which a careless server echoes in a response header. */
+const ITEM_TOKEN = `tok-${MARKER_PASSWORD}`;
+const echoingToken = (fault: FaultServer, token = ITEM_TOKEN) => `${fault.url}/status/200?h=${encodeURIComponent(`X-Echo:${token}`)}`;
+/** n8n prints a workflow's parameters with its run, so a token typed into a parameter must not be a marker secret. */
+const PARAMETER_TOKEN = 'item-token-echo-4711';
 
 /** CALLS sequential calls on one credential: one bare exchange, then the nonce is reused. */
 async function expectOneChallenge(lighttpd: Lighttpd, run: string) {
@@ -66,6 +71,17 @@ for (const [label, runtime] of [
 					{ id: 'in-token', type: 'http in', z: tab, url: '/token', method: 'get', wires: [['set-token']] },
 					{ id: 'set-token', type: 'change', z: tab, rules: [{ t: 'set', p: 'accessToken', pt: 'msg', to: 'req.query.token', tot: 'msg' }], wires: [['req-token']] },
 					{ id: 'req-token', type: 'bpm-request', z: tab, auth: 'msg', method: 'GET', url: `${fault.url}/status/401?body=denied`, wires: [['gen-ok'], ['gen-error']] },
+					{ id: 'in-token-echo', type: 'http in', z: tab, url: '/token-echo', method: 'get', wires: [['set-token-echo']] },
+					{ id: 'set-token-echo', type: 'change', z: tab, rules: [{ t: 'set', p: 'accessToken', pt: 'msg', to: ITEM_TOKEN, tot: 'str' }], wires: [['req-token-echo']] },
+					{ id: 'req-token-echo', type: 'bpm-request', z: tab, auth: 'msg', method: 'GET', url: echoingToken(fault), wires: [['echo-headers'], ['gen-error']] },
+					reply('echo-headers', '{"ok": true, "headers": headers}'),
+					{ id: 'gen-key', type: 'bpm-auth', scheme: 'header', headerName: 'X-API-Key', credentials: { value: MARKER_PASSWORD } },
+					{ id: 'gen-basic', type: 'bpm-auth', scheme: 'basic', credentials: { user: 'ana', password: MARKER_PASSWORD } },
+					...['key', 'basic'].flatMap((scheme) => [
+						{ id: `in-${scheme}`, type: 'http in', z: tab, url: `/${scheme}`, method: 'get', wires: [[`req-${scheme}`]] },
+						// Not /echo: an echoed secret in a body is the server's data, which no node masks.
+						{ id: `req-${scheme}`, type: 'bpm-request', z: tab, auth: 'generic', generic: `gen-${scheme}`, method: 'GET', url: `${fault.url}/status/200?as=${scheme}`, wires: [['gen-ok'], ['gen-error']] },
+					]),
 				],
 			});
 		});
@@ -123,6 +139,17 @@ for (const [label, runtime] of [
 			]);
 		});
 
+		it('sends an API key header and Basic from bpm-auth, and masks an echoed msg.accessToken in msg.headers', async () => {
+			const key = (await nodeRed.request('GET', '/key')).body;
+			expect(key, JSON.stringify(key)).to.deep.include({ ok: true, status: 200 });
+			expect(fault.requests.at(-1)!.headers['x-api-key']).to.equal(MARKER_PASSWORD);
+			expect((await nodeRed.request('GET', '/basic')).body).to.deep.include({ ok: true, status: 200 });
+			expect(fault.requests.at(-1)!.headers.authorization).to.equal(`Basic ${Buffer.from(`ana:${MARKER_PASSWORD}`).toString('base64')}`);
+			const echoed = await nodeRed.request('GET', '/token-echo');
+			expect(fault.requests.at(-1)!.headers.authorization).to.equal(`Bearer ${ITEM_TOKEN}`);
+			expect(echoed.body.headers['x-echo']).to.be.a('string').and.not.to.contain(MARKER_PASSWORD);
+		});
+
 		it("reports a bad client secret with the server's error, not the secret", async () => {
 			const reply = await nodeRed.request('GET', '/token-bad');
 			expect(reply.body.ok, reply.text).to.equal(false);
@@ -146,14 +173,17 @@ describe('generic authentication in real n8n 2.40 (Node 24)', function () {
 	this.timeout(10 * 60 * 1000);
 	let lighttpd: Lighttpd;
 	let oidc: OidcPeer;
+	let fault: FaultServer;
 	let home: N8nHome;
 
 	before(async () => {
-		[lighttpd, oidc] = await Promise.all([startLighttpd({ users: { [USER]: MARKER_PASSWORD } }), startOidcPeer()]);
+		[lighttpd, oidc, fault] = await Promise.all([startLighttpd({ users: { [USER]: MARKER_PASSWORD } }), startOidcPeer(), startFaultServer()]);
 		home = await createN8nHome({ runtime: await ensureN8n(), packageTgz: packageTgz() });
 		const client = (clientId: string, clientSecret: string, clientAuthentication: string) => ({ tokenUrl: oidc.tokenUrl, clientId, clientSecret, clientAuthentication, scope: 'api:read' });
 		await home.importCredentials([
 			{ id: 'bpmcDigest1', name: 'Digest', type: 'httpDigestAuth', data: { user: USER, password: MARKER_PASSWORD } },
+			{ id: 'bpmcHeader1', name: 'Header', type: 'httpHeaderAuth', data: { name: 'X-API-Key', value: MARKER_PASSWORD } },
+			{ id: 'bpmcBasic1', name: 'Basic', type: 'httpBasicAuth', data: { user: 'ana', password: MARKER_PASSWORD } },
 			{ id: 'bpmcCc1', name: 'CC basic', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.basic.clientId, CLIENTS.basic.clientSecret, 'basic') },
 			{ id: 'bpmcCc2', name: 'CC post', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.post.clientId, CLIENTS.post.clientSecret, 'body') },
 			{ id: 'bpmcCc3', name: 'CC bad', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.post.clientId, `wrong-${MARKER_PASSWORD}`, 'body') },
@@ -240,7 +270,43 @@ describe('generic authentication in real n8n 2.40 (Node 24)', function () {
 	});
 	after(async () => {
 		await home?.remove();
-		await Promise.all([lighttpd?.close(), oidc?.close()]);
+		await Promise.all([lighttpd?.close(), oidc?.close(), fault?.close()]);
+	});
+
+	it("sends n8n's own Header Auth and Basic Auth credentials, and masks an echoed access token in the output", async () => {
+		const request = (name: string, y: number, parameters: object, credentials?: object) => ({
+			id: name,
+			name,
+			type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+			typeVersion: 1,
+			position: [300, y],
+			parameters: { method: 'GET', ...parameters },
+			...(credentials ? { credentials } : {}),
+		});
+		const nodes = [
+			// Not /echo: an echoed secret in a body is the server's data, which no node masks.
+			request('Header', 0, { authentication: 'httpHeaderAuth', url: `${fault.url}/status/200?as=header` }, { httpHeaderAuth: { id: 'bpmcHeader1', name: 'Header' } }),
+			request('Basic', 150, { authentication: 'httpBasicAuth', url: `${fault.url}/status/200?as=basic` }, { httpBasicAuth: { id: 'bpmcBasic1', name: 'Basic' } }),
+			request('Echo', 300, { authentication: 'accessToken', accessToken: PARAMETER_TOKEN, url: echoingToken(fault, PARAMETER_TOKEN) }),
+		];
+		await home.importWorkflows([
+			{
+				id: 'bpmcStatic',
+				name: 'static schemes',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, ...nodes],
+				connections: { Start: { main: [nodes.map((node) => ({ node: node.name, type: 'main', index: 0 }))] } },
+			},
+		]);
+		const run = await home.execute('bpmcStatic');
+		expect(run.status, run.stderr).to.equal('success');
+		const sent = (as: string) => fault.requests.find((r) => r.url.endsWith(`as=${as}`))!.headers;
+		expect(sent('header')['x-api-key']).to.equal(MARKER_PASSWORD);
+		expect(sent('basic').authorization).to.equal(`Basic ${Buffer.from(`ana:${MARKER_PASSWORD}`).toString('base64')}`);
+		expect(fault.requests.find((r) => r.url.includes('X-Echo'))!.headers.authorization).to.equal(`Bearer ${PARAMETER_TOKEN}`);
+		expect(nodeOutput(run, 'Echo', 0)[0].json.headers['x-echo']).to.be.a('string').and.not.to.contain(PARAMETER_TOKEN);
+		expect(JSON.stringify(run.raw)).not.to.contain(MARKER_PASSWORD);
 	});
 
 	it('gets one client-credentials token for all items, hands a Token node\'s token to BPM Request, reports a bad secret', async () => {
