@@ -6,7 +6,3 @@ import { simplicite } from './schemes/simplicite';
 
 /** The vendor schemes the adapters offer, in menu order. */
 export const VENDORS: readonly SchemeDefinition[] = [bonita, baw, simplicite, funnelback] as SchemeDefinition[];
-
-export function vendorById(id: string): SchemeDefinition | undefined {
-	return VENDORS.find((vendor) => vendor.id === id);
-}
