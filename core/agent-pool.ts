@@ -3,40 +3,76 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { inputError } from './bpm-error';
 import type { ExchangeSettings, ProxySettings, TlsSettings } from './http-types';
+import { TunnelAgent, type ProxyEndpoint } from './tunnel-agent';
 
 /** Sockets per origin and agent; a transport never has more exchanges in flight than this (see exchange-slots). */
 export const SOCKETS_PER_ORIGIN = 32;
 
+/** How one exchange reaches its target. */
 export interface Route {
-	httpAgent: http.Agent;
-	httpsAgent: https.Agent;
-	/** For axios: forward mode for http targets, a CONNECT tunnel for https targets. */
-	proxy: false | { protocol: string; host: string; port: number; auth?: { username: string; password: string } };
+	agent: http.Agent;
+	/** An http target through a proxy: the request goes to the proxy in absolute form. https targets tunnel inside `agent`. */
+	forwardProxy?: ProxyEndpoint;
+	proxy?: ProxyEndpoint;
+}
+
+interface AgentSet {
+	http: http.Agent;
+	https: https.Agent;
+	tunnels: Map<string, TunnelAgent>;
+	tls: https.AgentOptions;
 }
 
 /**
- * Keep-alive agents, one pair per distinct TLS setting, so calls that share settings share sockets and
+ * Keep-alive agents, one set per distinct TLS setting, so calls that share settings share sockets and
  * a switched-off verification never leaks into another call.
  */
 export class AgentPool {
-	private readonly pairs = new Map<string, { httpAgent: http.Agent; httpsAgent: https.Agent }>();
+	private readonly sets = new Map<string, AgentSet>();
+	/** Calls mostly share one settings value (see call-options): found by identity before any key is built. */
+	private byValue = new WeakMap<TlsSettings, AgentSet>();
 
 	route(url: URL, settings: ExchangeSettings): Route {
-		const key = JSON.stringify([settings.tls.ca, settings.tls.cert, settings.tls.key, settings.tls.pfx?.toString('base64'), settings.tls.passphrase, settings.tls.rejectUnauthorized]);
-		let pair = this.pairs.get(key);
-		if (!pair) {
-			pair = { httpAgent: new http.Agent({ keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN }), httpsAgent: new https.Agent({ keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN, ...tlsOptions(settings.tls) }) };
-			this.pairs.set(key, pair);
+		const set = this.agentsFor(settings.tls);
+		const proxy = proxyFor(url, settings.proxy);
+		if (url.protocol === 'http:') return { agent: proxy?.secure ? set.https : set.http, ...(proxy ? { forwardProxy: proxy, proxy } : {}) };
+		if (!proxy) return { agent: set.https };
+		const key = `${proxy.secure}|${proxy.host}|${proxy.port}|${proxy.authorization ?? ''}`;
+		let tunnel = set.tunnels.get(key);
+		if (!tunnel) {
+			tunnel = new TunnelAgent(proxy, { keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN, ...set.tls });
+			set.tunnels.set(key, tunnel);
 		}
-		return { ...pair, proxy: proxyFor(url, settings.proxy) };
+		return { agent: tunnel, proxy };
 	}
 
 	destroy(): void {
-		for (const { httpAgent, httpsAgent } of this.pairs.values()) {
-			httpAgent.destroy();
-			httpsAgent.destroy();
+		for (const set of this.sets.values()) {
+			set.http.destroy();
+			set.https.destroy();
+			for (const tunnel of set.tunnels.values()) tunnel.destroy();
 		}
-		this.pairs.clear();
+		this.sets.clear();
+		this.byValue = new WeakMap();
+	}
+
+	private agentsFor(settings: TlsSettings): AgentSet {
+		const known = this.byValue.get(settings);
+		if (known) return known;
+		const key = JSON.stringify([settings.ca, settings.cert, settings.key, settings.pfx?.toString('base64'), settings.passphrase, settings.rejectUnauthorized]);
+		let set = this.sets.get(key);
+		if (!set) {
+			const options = tlsOptions(settings);
+			set = {
+				http: new http.Agent({ keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN }),
+				https: new https.Agent({ keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN, ...options }),
+				tunnels: new Map(),
+				tls: options,
+			};
+			this.sets.set(key, set);
+		}
+		this.byValue.set(settings, set);
+		return set;
 	}
 }
 
@@ -70,20 +106,21 @@ function describeTlsSetupError(error: NodeJS.ErrnoException): string {
 	return `The TLS settings were refused: ${error.message}`;
 }
 
-function proxyFor(url: URL, proxy: ProxySettings | undefined): Route['proxy'] {
-	if (!proxy || bypasses(url.hostname, proxy.noProxy)) return false;
+function proxyFor(url: URL, proxy: ProxySettings | undefined): ProxyEndpoint | undefined {
+	if (!proxy || bypasses(url.hostname, proxy.noProxy)) return undefined;
 	let parsed: URL;
 	try {
 		parsed = new URL(proxy.url);
 	} catch {
 		throw inputError('proxy', `The proxy URL "${proxy.url}" is not a valid URL`);
 	}
-	const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw inputError('proxy', `The proxy URL "${proxy.url}" must start with http:// or https://`);
+	const secure = parsed.protocol === 'https:';
 	return {
-		protocol: parsed.protocol.replace(':', ''),
-		host: parsed.hostname,
-		port,
-		...(proxy.username ? { auth: { username: proxy.username, password: proxy.password ?? '' } } : {}),
+		secure,
+		host: parsed.hostname.replace(/^\[|\]$/g, ''),
+		port: Number(parsed.port || (secure ? 443 : 80)),
+		...(proxy.username ? { authorization: `Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`).toString('base64')}` } : {}),
 	};
 }
 

@@ -75,20 +75,39 @@ export function parseCallOptions(options: CallOptions = {}, env: Record<string, 
 		maxResponseBytes: whole(options.maxResponseBytes, 'maxResponseBytes', 1, Number.MAX_SAFE_INTEGER),
 		responseFormat: responseFormat(options.responseFormat),
 		ignoreBody: options.ignoreBody,
-		tls: defined({
-			rejectUnauthorized: !options.allowUnauthorizedCerts,
-			ca: text(options.ca),
-			cert: text(options.cert),
-			key: text(options.key),
-			pfx: options.pfx,
-			passphrase: text(options.passphrase),
-		}) as ExchangeSettings['tls'],
+		tls: tlsSettings(options),
 		proxy: proxySettings(options, env),
 	});
 	return { status, retry, settings };
 }
 
-function proxySettings(options: CallOptions, env: Record<string, string | undefined>): ExchangeSettings['proxy'] {
+const VERIFIED: ExchangeSettings['tls'] = Object.freeze({ rejectUnauthorized: true });
+
+function tlsSettings(options: CallOptions): ExchangeSettings['tls'] {
+	// The common case shares one frozen value, so the agent pool finds its agents without building a key.
+	if (!options.allowUnauthorizedCerts && !options.ca && !options.cert && !options.key && !options.pfx) return VERIFIED;
+	return defined({
+		rejectUnauthorized: !options.allowUnauthorizedCerts,
+		ca: text(options.ca),
+		cert: text(options.cert),
+		key: text(options.key),
+		pfx: options.pfx,
+		passphrase: text(options.passphrase),
+	}) as ExchangeSettings['tls'];
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+let processProxyEnv: Record<string, string | undefined> | undefined;
+
+/** The process's proxy variables, read once: they are set before n8n or Node-RED starts, and each read of process.env is a call into C++. */
+function proxyEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+	if (env !== process.env) return env;
+	processProxyEnv ??= Object.fromEntries(PROXY_VARIABLES.map((name) => [name, env[name]]));
+	return processProxyEnv;
+}
+
+function proxySettings(options: CallOptions, given: Record<string, string | undefined>): ExchangeSettings['proxy'] {
+	const env = proxyEnv(given);
 	const fromEnv = (name: string) => text(env[name] ?? env[name.toLowerCase()]);
 	const configured = text(options.proxyUrl);
 	// One proxy for both schemes: HTTPS_PROXY first, since BPM servers are mostly https.
@@ -124,5 +143,7 @@ function text(value: string | undefined): string | undefined {
 }
 
 function defined<T extends object>(object: T): T {
-	return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
+	const out = {} as T;
+	for (const key in object) if (object[key] !== undefined) out[key] = object[key];
+	return out;
 }

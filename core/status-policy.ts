@@ -14,9 +14,24 @@ export function isFailureStatus(status: number, policy: StatusPolicy): boolean {
 	return (policy.failOn4xx && status >= 400 && status < 500) || (policy.failOn5xx && status >= 500);
 }
 
+/** Lists already read: every call of a node parses the same one or two texts. Frozen, so no caller can change a shared list. */
+const parsedLists = new Map<string, readonly number[]>();
+
 /** "404, 409 429" → [404, 409, 429]; anything that is not a status code is refused, naming the field. */
 export function parseStatusCodes(text: string | number[] | undefined, field: string): number[] {
-	if (text === undefined) return [];
+	if (text === undefined || text === '') return [];
+	if (typeof text === 'string') {
+		let codes = parsedLists.get(text);
+		if (!codes) {
+			codes = Object.freeze(readStatusCodes(text, field));
+			if (parsedLists.size < 1000) parsedLists.set(text, codes);
+		}
+		return codes as number[];
+	}
+	return readStatusCodes(text, field);
+}
+
+function readStatusCodes(text: string | number[], field: string): number[] {
 	const parts = Array.isArray(text) ? text.map(String) : text.split(/[\s,;]+/).filter((part) => part !== '');
 	return parts.map((part) => {
 		const code = Number(part);

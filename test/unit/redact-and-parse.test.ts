@@ -22,6 +22,13 @@ describe('parseBody', () => {
 		expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
 	});
 
+	it('drops __proto__ and constructor.prototype keys written with \\u escapes too', () => {
+		const body = parseBody(Buffer.from('{"a":1,"\\u005f_proto__":{"polluted":true},"constructor":{"\\u0070rototype":{"x":1}}}'), 'application/json');
+		const value = (body as { value: Record<string, unknown> }).value;
+		expect(value).to.deep.equal({ a: 1, constructor: {} });
+		expect(Object.prototype.hasOwnProperty.call(value, '__proto__')).to.equal(false);
+	});
+
 	it('keeps JSON-looking text served as text/plain as text (Bonita formFileUpload)', () => {
 		expect(parseBody(Buffer.from('{"tempPath":"tmp_1"}'), 'text/plain;charset=UTF-8')).to.deep.equal({ kind: 'text', value: '{"tempPath":"tmp_1"}' });
 	});
