@@ -5,6 +5,8 @@ import type { RequestBody } from './http-types';
 export interface EncodedBody {
 	data?: string | Buffer | NodeJS.ReadableStream;
 	contentType?: string;
+	/** The type carries the multipart boundary: it replaces any Content-Type the caller set. */
+	typeIsBinding?: boolean;
 	length?: number;
 }
 
@@ -17,7 +19,7 @@ export function encodeBody(body: RequestBody | undefined): EncodedBody {
 			const form = new FormData();
 			for (const [name, value] of body.fields) form.append(name, value);
 			form.append(body.fieldName, body.file.open(), { filename: body.file.fileName, contentType: body.file.contentType, knownLength: body.file.size });
-			return { data: form, contentType: form.getHeaders()['content-type'], length: form.getLengthSync() };
+			return { data: form, contentType: form.getHeaders()['content-type'], typeIsBinding: true, length: form.getLengthSync() };
 		}
 		case 'json':
 			return fixed(JSON.stringify(body.value), 'application/json; charset=utf-8');

@@ -20,8 +20,8 @@ export function wireHeaders(host: string, method: string, headers: Record<string
 	const seen = new Set<string>();
 	for (const name of Object.keys(headers)) {
 		const lower = name.toLowerCase();
-		// The length is the body's, never a caller's guess.
-		if (lower === 'content-length') continue;
+		// The length is the body's, never a caller's guess; a multipart type must name the boundary sent.
+		if (lower === 'content-length' || (lower === 'content-type' && body.typeIsBinding)) continue;
 		seen.add(lower);
 		lines.push(name, lower === 'cookie' && jarCookies ? `${headers[name]}; ${jarCookies}` : headers[name]);
 	}

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { createTransport, type Transport } from '../../core';
 import { encodeBody } from '../../core/encode-body';
@@ -93,6 +94,14 @@ describe('wire headers', () => {
 		const empty = wireHeaders('h', 'POST', {}, '', none);
 		expect(empty[empty.indexOf('Content-Length') + 1]).to.equal('0');
 		expect(wireHeaders('h', 'GET', {}, '', none)).not.to.include('Content-Length');
+	});
+
+	it('sends a multipart body under its own type, whatever Content-Type the caller set', () => {
+		const file = { open: () => Readable.from([Buffer.from('x')]), size: 1, fileName: 'a.txt', contentType: 'text/plain' };
+		const body = encodeBody({ kind: 'multipart', file, fieldName: 'file', fields: [] });
+		const lines = wireHeaders('h', 'POST', { 'content-type': 'text/plain' }, '', body);
+		expect(lines.filter((n) => n.toLowerCase() === 'content-type')).to.deep.equal(['Content-Type']);
+		expect(lines[lines.indexOf('Content-Type') + 1]).to.match(/^multipart\/form-data; boundary=/);
 	});
 });
 
