@@ -11,9 +11,8 @@ export const SOCKETS_PER_ORIGIN = 32;
 /** How one exchange reaches its target. */
 export interface Route {
 	agent: http.Agent;
-	/** An http target through a proxy: the request goes to the proxy in absolute form. https targets tunnel inside `agent`. */
-	forwardProxy?: ProxyEndpoint;
-	proxy?: ProxyEndpoint;
+	/** forward: an http target, asked of the proxy in absolute form; tunnel: an https target, through CONNECT inside `agent`. */
+	proxy?: { endpoint: ProxyEndpoint; mode: 'forward' | 'tunnel' };
 }
 
 interface AgentSet {
@@ -35,7 +34,7 @@ export class AgentPool {
 	route(url: URL, settings: ExchangeSettings): Route {
 		const set = this.agentsFor(settings.tls);
 		const proxy = proxyFor(url, settings.proxy);
-		if (url.protocol === 'http:') return { agent: proxy?.secure ? set.https : set.http, ...(proxy ? { forwardProxy: proxy, proxy } : {}) };
+		if (url.protocol === 'http:') return { agent: proxy?.secure ? set.https : set.http, ...(proxy ? { proxy: { endpoint: proxy, mode: 'forward' } } : {}) };
 		if (!proxy) return { agent: set.https };
 		const key = `${proxy.secure}|${proxy.host}|${proxy.port}|${proxy.authorization ?? ''}`;
 		let tunnel = set.tunnels.get(key);
@@ -43,7 +42,7 @@ export class AgentPool {
 			tunnel = new TunnelAgent(proxy, { keepAlive: true, maxSockets: SOCKETS_PER_ORIGIN, ...set.tls });
 			set.tunnels.set(key, tunnel);
 		}
-		return { agent: tunnel, proxy };
+		return { agent: tunnel, proxy: { endpoint: proxy, mode: 'tunnel' } };
 	}
 
 	destroy(): void {

@@ -49,7 +49,7 @@ const EMPTY = Buffer.alloc(0);
 export function sendExchange(exchange: Exchange): Promise<RawResponse> {
 	return new Promise((resolve, reject) => {
 		const { url, route, body } = exchange;
-		const proxy = route.forwardProxy;
+		const proxy = route.proxy?.mode === 'forward' ? route.proxy.endpoint : undefined;
 		let settled = false;
 		let request: http.ClientRequest | undefined;
 		const deadline = setTimeout(() => finish(new ExchangeFailure('deadline')), exchange.deadlineMs);

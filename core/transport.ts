@@ -52,9 +52,9 @@ export function createTransport(): Transport {
 			throw transportFailure(error, request, settings, route);
 		}
 		// tinyproxy answers wrong proxy credentials with 401, not 407; an answer the proxy made itself has no Via.
-		const proxy = route.forwardProxy;
-		if (proxy && (response.status === 407 || (response.status === 401 && !response.headers.via))) {
-			throw new BpmFailure({ kind: 'proxy', status: response.status, message: `The proxy ${proxy.host}:${proxy.port} refused the request (${response.status}): check the proxy credentials` });
+		if (route.proxy?.mode === 'forward' && (response.status === 407 || (response.status === 401 && !response.headers.via))) {
+			const { host, port } = route.proxy.endpoint;
+			throw new BpmFailure({ kind: 'proxy', status: response.status, message: `The proxy ${host}:${port} refused the request (${response.status}): check the proxy credentials` });
 		}
 		for (const line of [response.headers['set-cookie'] ?? []].flat()) {
 			jarHoldsCookies = true;
@@ -123,7 +123,7 @@ function transportFailure(error: unknown, request: HttpRequest, settings: Exchan
 		case 'too-large':
 			return new BpmFailure({ kind: 'network', message: `${target} sent a body larger than the ${settings.maxResponseBytes}-byte limit` });
 		case 'proxy':
-			return new BpmFailure({ kind: 'proxy', status: error.status, message: `The proxy ${route.proxy?.host}:${route.proxy?.port} refused to open a tunnel for ${target} (${error.status}): check the proxy credentials` });
+			return new BpmFailure({ kind: 'proxy', status: error.status, message: `The proxy ${route.proxy?.endpoint.host}:${route.proxy?.endpoint.port} refused to open a tunnel for ${target} (${error.status}): check the proxy credentials` });
 		case 'socket':
 			break;
 	}
