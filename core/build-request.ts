@@ -32,9 +32,10 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Control characters other than horizontal tab (CR and LF above all) would split or smuggle headers. */
 const FORBIDDEN_IN_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
-export function buildRequest(input: RequestInput): HttpRequest {
+/** @param baseUrl the connection's, when the input names none */
+export function buildRequest(input: RequestInput, baseUrl = input.baseUrl): HttpRequest {
 	const method = parseMethod(input.method);
-	const url = resolveUrl(input.url, input.baseUrl);
+	const url = resolveUrl(input.url, input.baseUrl ?? baseUrl);
 	for (const { name, value } of input.query ?? []) {
 		if (name === '') throw inputError('query', 'A query parameter has an empty name');
 		url.searchParams.append(name, value);
