@@ -105,8 +105,10 @@ function readResponse(response: http.IncomingMessage, exchange: Exchange, finish
 		response.on('end', () => done(EMPTY)).resume();
 		return;
 	}
-	const declared = Number(response.headers['content-length']);
-	const decoder = status === 204 || status === 304 ? undefined : decoderFor(response.headers['content-encoding']);
+	// Read from our own copy: IncomingMessage.headers would build a second one.
+	const declared = Number(headers['content-length']);
+	const encoding = headers['content-encoding'];
+	const decoder = status === 204 || status === 304 || Array.isArray(encoding) ? undefined : decoderFor(encoding);
 	if (!decoder && declared > exchange.maxResponseBytes) {
 		finish(new ExchangeFailure('too-large'));
 		return;

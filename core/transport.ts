@@ -56,7 +56,8 @@ export function createTransport(): Transport {
 			const { host, port } = route.proxy.endpoint;
 			throw new BpmFailure({ kind: 'proxy', status: response.status, message: `The proxy ${host}:${port} refused the request (${response.status}): check the proxy credentials` });
 		}
-		for (const line of [response.headers['set-cookie'] ?? []].flat()) {
+		const setCookie = response.headers['set-cookie'];
+		for (const line of typeof setCookie === 'string' ? [setCookie] : (setCookie ?? [])) {
 			jarHoldsCookies = true;
 			await jar.setCookie(line, request.url, { ignoreError: true });
 		}
