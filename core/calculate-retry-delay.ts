@@ -5,7 +5,7 @@ export interface RetryPolicy {
 	maxAttempts: number;
 	retryOn5xx: boolean;
 	/** Further statuses that are retried (429, 408, …). */
-	retryCodes: number[];
+	retryCodes: readonly number[];
 	retryOnNetworkError: boolean;
 	/** POST and PATCH are retried only when the user says the call is safe to repeat (RFC 9110 §9.2.2). */
 	retryUnsafeMethods: boolean;

@@ -4,7 +4,7 @@ import { inputError } from './bpm-error';
 export interface StatusPolicy {
 	failOn4xx: boolean;
 	failOn5xx: boolean;
-	exceptCodes: number[];
+	exceptCodes: readonly number[];
 }
 
 export const FAIL_ON_ERRORS: StatusPolicy = { failOn4xx: true, failOn5xx: true, exceptCodes: [] };
@@ -18,7 +18,7 @@ export function isFailureStatus(status: number, policy: StatusPolicy): boolean {
 const parsedLists = new Map<string, readonly number[]>();
 
 /** "404, 409 429" → [404, 409, 429]; anything that is not a status code is refused, naming the field. */
-export function parseStatusCodes(text: string | number[] | undefined, field: string): number[] {
+export function parseStatusCodes(text: string | number[] | undefined, field: string): readonly number[] {
 	if (text === undefined || text === '') return [];
 	if (typeof text === 'string') {
 		let codes = parsedLists.get(text);
@@ -26,7 +26,7 @@ export function parseStatusCodes(text: string | number[] | undefined, field: str
 			codes = Object.freeze(readStatusCodes(text, field));
 			if (parsedLists.size < 1000) parsedLists.set(text, codes);
 		}
-		return codes as number[];
+		return codes;
 	}
 	return readStatusCodes(text, field);
 }
