@@ -12,7 +12,7 @@ export const throughputN8n: Benchmark = {
 	title: "Throughput in n8n: BPM Request vs n8n's HTTP Request",
 	about: [
 		`Real n8n with the packed package installed as a community package. One workflow, run once with \`n8n execute\`: a Code node makes ${formatNumber(ITEMS)} items, then a chain of request nodes each sends one GET per item to a loopback server in its own process: BPM Request (no authentication, Requests in Flight ${IN_FLIGHT}) and n8n's HTTP Request (typeVersion 4.2, defaults) taking turns, a warm-up pair first, then ${ROUNDS} pairs. Each node's time is the \`executionTime\` n8n records in the run data; medians.`,
-		"Target: ratio (ours / HTTP Request, in items/s) ≥ 2.0. n8n's node starts every item's request at once; ours keeps a bounded number in flight and puts items out in input order. Both timings include n8n's per-item parameter reading and output building.",
+		"Target: ratio (ours / HTTP Request, in items/s) ≥ 2.0. n8n's node starts every item's request at once; ours keeps a bounded number in flight and puts items out in input order. Both timings include n8n's parameter reading and output building: HTTP Request reads its parameters for every item, BPM Request reads those without an expression once per run (each `getNodeParameter` call costs a node type lookup, a deep copy and a schema check).",
 	],
 	async run() {
 		const runtime = await ensureN8n();

@@ -11,6 +11,7 @@ import {
 import { callSecrets, executeRequest, mapConcurrent, REQUEST_SCHEMES, type HttpResponse, type RequestInput, type Outcome } from '../../core';
 import { connectionFor } from './connection';
 import { readInput } from './read-input';
+import { itemParameters } from '../shared/item-parameters';
 import { properties } from './properties';
 import { toItem } from './to-item';
 
@@ -44,9 +45,10 @@ export class BpmRequest implements INodeType {
 		const concurrency = this.getNodeParameter('options.concurrency', 0, 8) as number;
 		const { connection, release } = await connectionFor(this, authentication);
 		try {
+			const param = itemParameters(this);
 			const inputs: Array<RequestInput | undefined> = [];
 			const outcomes = await mapConcurrent(items, concurrency, async (_item, index): Promise<Outcome<HttpResponse>> => {
-				const input = await readInput(this, index);
+				const input = await readInput(this, param, index);
 				if ('kind' in input) return { ok: false, error: input };
 				inputs[index] = input;
 				return executeRequest(connection, input);

@@ -239,6 +239,55 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 		expect(echoed.headers['x-n8n-node-name']).to.equal('Upload');
 	});
 
+	it('resolves expressions per item, also inside a collection, while fixed parameters are read once and shared', async () => {
+		await home.importWorkflows([
+			{
+				id: 'bpmcPerItem1',
+				name: 'per item',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [
+					{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{ id: 'c', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: "return ['ann', 'bob', 'cyd'].map((who, i) => ({ json: { i, who } }));" } },
+					{
+						id: 'r',
+						name: 'Call',
+						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+						typeVersion: 1,
+						position: [400, 0],
+						parameters: {
+							authentication: 'none',
+							method: 'POST',
+							url: `${fault.url}/echo`,
+							sendQuery: true,
+							queryParameters: { parameters: [{ name: 'fixed', value: 'yes' }] },
+							sendHeaders: true,
+							headerParameters: { parameters: [{ name: 'X-Fixed', value: 'same' }] },
+							sendCookies: true,
+							cookieParameters: { parameters: [{ name: 'item', value: '={{ $json.i }}' }] },
+							sendBody: true,
+							bodyType: 'json',
+							jsonBody: '={{ JSON.stringify({ who: $json.who }) }}',
+							// The shared header rows get the context headers added for each item, never kept from the one before.
+							options: { contextHeaders: true },
+						},
+					},
+				],
+				connections: { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[{ node: 'Call', type: 'main', index: 0 }]] } },
+			},
+		]);
+		const run = await home.execute('bpmcPerItem1');
+		expect(run.status, run.stderr).to.equal('success');
+		const echoed = nodeOutput(run, 'Call', 0).map((item: { json: { body: Record<string, any> } }) => item.json.body);
+		expect(echoed.map((e: Record<string, any>) => JSON.parse(e.body).who)).to.deep.equal(['ann', 'bob', 'cyd']);
+		expect(echoed.map((e: Record<string, any>) => e.headers.cookie)).to.deep.equal(['item=0', 'item=1', 'item=2']);
+		for (const e of echoed) {
+			expect(e.query).to.deep.equal({ fixed: 'yes' });
+			expect(e.headers['x-fixed']).to.equal('same');
+			expect(e.rawHeaders.filter((name: string) => name.toLowerCase() === 'x-n8n-node-name')).to.have.length(1);
+		}
+	});
+
 	it('applies retry, exception codes, the deadline, safe redirects and code-list validation', async () => {
 		const run = await home.execute('bpmcOptions1');
 		expect(run.status, run.stderr).to.equal('success');
