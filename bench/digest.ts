@@ -5,7 +5,8 @@
 import { LIGHTTPD_AREAS, startLighttpd, type Lighttpd } from '../test/peers/digest-servers';
 import { createN8nHome, type N8nHome } from '../test/support/n8n-runner';
 import { ensureN8n } from '../test/support/runtimes';
-import { BPM_REQUEST, executeWorkflow, itemsNode, n8nWorkflow, type WorkflowNode } from './n8n-workflow';
+import { executeWorkflow } from './n8n-workflow';
+import { BPM_REQUEST, itemsNode, n8nWorkflow, type WorkflowNode } from '../test/support/n8n-workflow';
 import { packedPackage, type Benchmark, type Row } from './shared';
 
 const CALLS = 100;

@@ -7,7 +7,8 @@ import { createN8nHome, type N8nHome } from '../test/support/n8n-runner';
 import { startNodeRed, type NodeRedInstance } from '../test/support/node-red-runner';
 import { ensureN8n, ensureNodeRed4 } from '../test/support/runtimes';
 import { drive, driverFlow } from './node-red-driver';
-import { BPM_REQUEST, executeWorkflow, itemsNode, n8nWorkflow, outputItems } from './n8n-workflow';
+import { executeWorkflow, outputItems } from './n8n-workflow';
+import { BPM_REQUEST, itemsNode, n8nWorkflow } from '../test/support/n8n-workflow';
 import { formatNumber, packedPackage, type Benchmark, type Row } from './shared';
 
 const ITEMS = 1000;

@@ -1,7 +1,8 @@
 import { createN8nHome, type N8nHome } from '../test/support/n8n-runner';
 import { ensureN8n } from '../test/support/runtimes';
 import { formatNumber, median, packedPackage, ratioRow, startLoopbackServer, type Benchmark } from './shared';
-import { BPM_REQUEST, executeWorkflow, itemsNode, n8nWorkflow, outputItems } from './n8n-workflow';
+import { executeWorkflow, outputItems } from './n8n-workflow';
+import { BPM_REQUEST, itemsNode, n8nWorkflow } from '../test/support/n8n-workflow';
 
 const ITEMS = 1000;
 const IN_FLIGHT = 16;

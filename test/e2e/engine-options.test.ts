@@ -4,6 +4,7 @@ import { createTestPki } from '../peers/pki';
 import { startTinyproxy, type RunningProxy } from '../peers/proxies';
 import { startTlsServer } from '../peers/tls-server';
 import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
+import { BPM_REQUEST, n8nWorkflow } from '../support/n8n-workflow';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
 import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
 import { packageTgz } from './package-under-test';
@@ -125,7 +126,7 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 		const nodes = CASES.map((c, i) => ({
 			id: `n-${c.name}`,
 			name: c.name,
-			type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+			type: BPM_REQUEST,
 			typeVersion: 1,
 			position: [300, i * 150],
 			onError: 'continueErrorOutput',
@@ -159,27 +160,14 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 		const [tlsServer, proxy] = await Promise.all([startTlsServer(pki, { requireClientCert: true }), startTinyproxy({ user: 'pu', password: 'pp' })]);
 		try {
 			await home.importCredentials([{ id: 'bpmcConn1', name: 'TLS and proxy', type: 'bpmConnectionApi', data: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key, proxyUsername: 'pu', proxyPassword: 'pp' } }]);
-			await home.importWorkflows([
-				{
-					id: 'bpmcMtls1',
-					name: 'mtls through proxy',
-					active: false,
-					settings: { executionOrder: 'v1' },
-					nodes: [
-						{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-						{
-							id: 'm',
-							name: 'Call',
-							type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
-							typeVersion: 1,
-							position: [200, 0],
-							parameters: { authentication: 'none', useConnectionCredential: true, method: 'GET', url: `${tlsServer.url}/hello`, options: { proxyUrl: proxy.url } },
-							credentials: { bpmConnectionApi: { id: 'bpmcConn1', name: 'TLS and proxy' } },
-						},
-					],
-					connections: { Start: { main: [[{ node: 'Call', type: 'main', index: 0 }]] } },
-				},
-			]);
+			const call = {
+				name: 'Call',
+				type: BPM_REQUEST,
+				typeVersion: 1,
+				parameters: { authentication: 'none', useConnectionCredential: true, method: 'GET', url: `${tlsServer.url}/hello`, options: { proxyUrl: proxy.url } },
+				credentials: { bpmConnectionApi: { id: 'bpmcConn1', name: 'TLS and proxy' } },
+			};
+			await home.importWorkflows([n8nWorkflow('bpmcMtls1', 'mtls through proxy', [[call]])]);
 			const run = await home.execute('bpmcMtls1');
 			expect(run.status, run.stderr).to.equal('success');
 			expect(nodeOutput(run, 'Call', 0)[0].json.statusCode).to.equal(200);
@@ -192,44 +180,24 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 	});
 
 	it('uploads binary data as a multipart part with cookies and context headers', async () => {
-		await home.importWorkflows([
-			{
-				id: 'bpmcUpload1',
-				name: 'upload',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [
-					{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-					{
-						id: 'c',
-						name: 'Make file',
-						type: 'n8n-nodes-base.code',
-						typeVersion: 2,
-						position: [200, 0],
-						parameters: { jsCode: "return [{ json: {}, binary: { data: { data: Buffer.from('hello upload').toString('base64'), mimeType: 'text/plain', fileName: 'hello.txt' } } }];" },
-					},
-					{
-						id: 'u',
-						name: 'Upload',
-						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
-						typeVersion: 1,
-						position: [400, 0],
-						parameters: {
-							authentication: 'none',
-							method: 'POST',
-							url: `${fault.url}/echo`,
-							sendBody: true,
-							bodyType: 'multipart',
-							multipartField: 'document',
-							sendCookies: true,
-							cookieParameters: { parameters: [{ name: 'flavour', value: 'oat' }] },
-							options: { contextHeaders: true },
-						},
-					},
-				],
-				connections: { Start: { main: [[{ node: 'Make file', type: 'main', index: 0 }]] }, 'Make file': { main: [[{ node: 'Upload', type: 'main', index: 0 }]] } },
+		const makeFile = { name: 'Make file', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return [{ json: {}, binary: { data: { data: Buffer.from('hello upload').toString('base64'), mimeType: 'text/plain', fileName: 'hello.txt' } } }];" } };
+		const upload = {
+			name: 'Upload',
+			type: BPM_REQUEST,
+			typeVersion: 1,
+			parameters: {
+				authentication: 'none',
+				method: 'POST',
+				url: `${fault.url}/echo`,
+				sendBody: true,
+				bodyType: 'multipart',
+				multipartField: 'document',
+				sendCookies: true,
+				cookieParameters: { parameters: [{ name: 'flavour', value: 'oat' }] },
+				options: { contextHeaders: true },
 			},
-		]);
+		};
+		await home.importWorkflows([n8nWorkflow('bpmcUpload1', 'upload', [[makeFile, upload]])]);
 		const run = await home.execute('bpmcUpload1');
 		expect(run.status, run.stderr).to.equal('success');
 		const echoed = nodeOutput(run, 'Upload', 0)[0].json.body;
@@ -240,42 +208,29 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 	});
 
 	it('resolves expressions per item, also inside a collection, while fixed parameters are read once and shared', async () => {
-		await home.importWorkflows([
-			{
-				id: 'bpmcPerItem1',
-				name: 'per item',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [
-					{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-					{ id: 'c', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: "return ['ann', 'bob', 'cyd'].map((who, i) => ({ json: { i, who } }));" } },
-					{
-						id: 'r',
-						name: 'Call',
-						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
-						typeVersion: 1,
-						position: [400, 0],
-						parameters: {
-							authentication: 'none',
-							method: 'POST',
-							url: `${fault.url}/echo`,
-							sendQuery: true,
-							queryParameters: { parameters: [{ name: 'fixed', value: 'yes' }] },
-							sendHeaders: true,
-							headerParameters: { parameters: [{ name: 'X-Fixed', value: 'same' }] },
-							sendCookies: true,
-							cookieParameters: { parameters: [{ name: 'item', value: '={{ $json.i }}' }] },
-							sendBody: true,
-							bodyType: 'json',
-							jsonBody: '={{ JSON.stringify({ who: $json.who }) }}',
-							// The shared header rows get the context headers added for each item, never kept from the one before.
-							options: { contextHeaders: true },
-						},
-					},
-				],
-				connections: { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[{ node: 'Call', type: 'main', index: 0 }]] } },
+		const items = { name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return ['ann', 'bob', 'cyd'].map((who, i) => ({ json: { i, who } }));" } };
+		const call = {
+			name: 'Call',
+			type: BPM_REQUEST,
+			typeVersion: 1,
+			parameters: {
+				authentication: 'none',
+				method: 'POST',
+				url: `${fault.url}/echo`,
+				sendQuery: true,
+				queryParameters: { parameters: [{ name: 'fixed', value: 'yes' }] },
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'X-Fixed', value: 'same' }] },
+				sendCookies: true,
+				cookieParameters: { parameters: [{ name: 'item', value: '={{ $json.i }}' }] },
+				sendBody: true,
+				bodyType: 'json',
+				jsonBody: '={{ JSON.stringify({ who: $json.who }) }}',
+				// The shared header rows get the context headers added for each item, never kept from the one before.
+				options: { contextHeaders: true },
 			},
-		]);
+		};
+		await home.importWorkflows([n8nWorkflow('bpmcPerItem1', 'per item', [[items, call]])]);
 		const run = await home.execute('bpmcPerItem1');
 		expect(run.status, run.stderr).to.equal('success');
 		const echoed = nodeOutput(run, 'Call', 0).map((item: { json: { body: Record<string, any> } }) => item.json.body);
