@@ -6,7 +6,7 @@ import { LIGHTTPD_AREAS, startLighttpd, type Lighttpd } from '../test/peers/dige
 import { createN8nHome, type N8nHome } from '../test/support/n8n-runner';
 import { ensureN8n } from '../test/support/runtimes';
 import { executeWorkflow } from './n8n-workflow';
-import { BPM_REQUEST, itemsNode, n8nWorkflow, type WorkflowNode } from '../test/support/n8n-workflow';
+import { bpmRequestNode, itemsNode, n8nWorkflow, type WorkflowNode } from '../test/support/n8n-workflow';
 import { packedPackage, type Benchmark, type Row } from './shared';
 
 const CALLS = 100;
@@ -33,13 +33,7 @@ export const digest: Benchmark = {
 			home = await createN8nHome({ runtime, packageTgz: packedPackage() });
 			const file = `${LIGHTTPD_AREAS.md5.path}file.txt`;
 			const url = (caller: string) => `={{ '${server!.url}${file}?${caller}=' + $json.i }}`;
-			const ours = (name: string, options: Record<string, unknown>): WorkflowNode => ({
-				name,
-				type: BPM_REQUEST,
-				typeVersion: 1,
-				parameters: { authentication: 'httpDigestAuth', method: 'GET', url: url(name), options },
-				credentials: credential(name),
-			});
+			const ours = (name: string, options: Record<string, unknown>) => bpmRequestNode(name, { authentication: 'httpDigestAuth', method: 'GET', url: url(name), options }, { credentials: credential(name) });
 			const callers: WorkflowNode[] = [
 				ours('sequential', { concurrency: 1 }),
 				ours('default', {}),

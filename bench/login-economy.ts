@@ -8,7 +8,7 @@ import { startNodeRed, type NodeRedInstance } from '../test/support/node-red-run
 import { ensureN8n, ensureNodeRed4 } from '../test/support/runtimes';
 import { drive, driverFlow } from './node-red-driver';
 import { executeWorkflow, outputItems } from './n8n-workflow';
-import { BPM_REQUEST, itemsNode, n8nWorkflow } from '../test/support/n8n-workflow';
+import { bpmRequestNode, itemsNode, n8nWorkflow } from '../test/support/n8n-workflow';
 import { formatNumber, packedPackage, type Benchmark, type Row } from './shared';
 
 const ITEMS = 1000;
@@ -122,18 +122,14 @@ async function inN8n(sims: Simulator[], home: N8nHome, node: string): Promise<Co
 					const expiring = (then: string, otherwise: string) => `={{ $json.i === ${EXPIRE_AT} ? '${then}' : '${otherwise}' }}`;
 					return [
 						itemsNode(ITEMS, `Items ${setup.vendor.id}`),
-						{
-							name: setup.vendor.id,
-							type: BPM_REQUEST,
-							typeVersion: 1,
+						bpmRequestNode(
+							setup.vendor.id,
 							// The plain run keeps the node's default Requests in Flight (8).
-							parameters:
-								phase === 'plain'
-									? { authentication: setup.vendor.n8nCredential, method: 'GET', url, options: {} }
-									: { authentication: setup.vendor.n8nCredential, method: expiring('POST', 'GET'), url: expiring(expireUrl(sims[i]), url), options: { concurrency: IN_FLIGHT } },
-							credentials: { [setup.vendor.n8nCredential]: { id: `${setup.vendor.id}Bench`, name: setup.vendor.displayName } },
-							onError: 'continueErrorOutput',
-						},
+							phase === 'plain'
+								? { authentication: setup.vendor.n8nCredential, method: 'GET', url, options: {} }
+								: { authentication: setup.vendor.n8nCredential, method: expiring('POST', 'GET'), url: expiring(expireUrl(sims[i]), url), options: { concurrency: IN_FLIGHT } },
+							{ credentials: { [setup.vendor.n8nCredential]: { id: `${setup.vendor.id}Bench`, name: setup.vendor.displayName } }, onError: 'continueErrorOutput' },
+						),
 					];
 				}),
 			),

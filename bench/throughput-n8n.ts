@@ -2,7 +2,7 @@ import { createN8nHome, type N8nHome } from '../test/support/n8n-runner';
 import { ensureN8n } from '../test/support/runtimes';
 import { formatNumber, median, packedPackage, ratioRow, startLoopbackServer, type Benchmark } from './shared';
 import { executeWorkflow, outputItems } from './n8n-workflow';
-import { BPM_REQUEST, itemsNode, n8nWorkflow } from '../test/support/n8n-workflow';
+import { bpmRequestNode, itemsNode, n8nWorkflow } from '../test/support/n8n-workflow';
 
 const ITEMS = 1000;
 const IN_FLIGHT = 16;
@@ -23,7 +23,7 @@ export const throughputN8n: Benchmark = {
 			home = await createN8nHome({ runtime, packageTgz: packedPackage() });
 			const url = `${server.url}/items`;
 			const pairs = Array.from({ length: ROUNDS + 1 }, (_, round) => {
-				const ours = { name: `BPM Request ${round}`, type: BPM_REQUEST, typeVersion: 1, parameters: { authentication: 'none', method: 'GET', url, options: { concurrency: IN_FLIGHT } } };
+				const ours = bpmRequestNode(`BPM Request ${round}`, { authentication: 'none', method: 'GET', url, options: { concurrency: IN_FLIGHT } });
 				const baseline = { name: `HTTP Request ${round}`, type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, parameters: { url, options: {} } };
 				// Taking turns at going first: a node after the other one meets a warmer runtime.
 				return round % 2 ? [baseline, ours] : [ours, baseline];

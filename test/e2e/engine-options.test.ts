@@ -4,7 +4,7 @@ import { createTestPki } from '../peers/pki';
 import { startTinyproxy, type RunningProxy } from '../peers/proxies';
 import { startTlsServer } from '../peers/tls-server';
 import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
-import { BPM_REQUEST, n8nWorkflow } from '../support/n8n-workflow';
+import { bpmRequestNode, n8nWorkflow } from '../support/n8n-workflow';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
 import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
 import { packageTgz } from './package-under-test';
@@ -123,32 +123,20 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 	before(async () => {
 		[fault, other] = await Promise.all([startFaultServer(), startFaultServer()]);
 		home = await createN8nHome({ runtime: await ensureN8n(), packageTgz: packageTgz() });
-		const nodes = CASES.map((c, i) => ({
-			id: `n-${c.name}`,
-			name: c.name,
-			type: BPM_REQUEST,
-			typeVersion: 1,
-			position: [300, i * 150],
-			onError: 'continueErrorOutput',
-			parameters: {
-				authentication: 'none',
-				method: c.method,
-				url: c.url(fault, other).replace('RUN', 'n8n'),
-				sendHeaders: Boolean(c.headers),
-				headerParameters: { parameters: Object.entries(c.headers ?? {}).map(([name, value]) => ({ name, value })) },
-				options: c.options,
-			},
-		}));
-		await home.importWorkflows([
-			{
-				id: 'bpmcOptions1',
-				name: 'engine options',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, ...nodes],
-				connections: { Start: { main: [CASES.map((c) => ({ node: c.name, type: 'main', index: 0 }))] } },
-			},
-		]);
+		const call = (c: (typeof CASES)[number]) =>
+			bpmRequestNode(
+				c.name,
+				{
+					authentication: 'none',
+					method: c.method,
+					url: c.url(fault, other).replace('RUN', 'n8n'),
+					sendHeaders: Boolean(c.headers),
+					headerParameters: { parameters: Object.entries(c.headers ?? {}).map(([name, value]) => ({ name, value })) },
+					options: c.options,
+				},
+				{ onError: 'continueErrorOutput' },
+			);
+		await home.importWorkflows([n8nWorkflow('bpmcOptions1', 'engine options', CASES.map((c) => [call(c)]))]);
 	});
 	after(async () => {
 		await home?.remove();
@@ -160,13 +148,7 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 		const [tlsServer, proxy] = await Promise.all([startTlsServer(pki, { requireClientCert: true }), startTinyproxy({ user: 'pu', password: 'pp' })]);
 		try {
 			await home.importCredentials([{ id: 'bpmcConn1', name: 'TLS and proxy', type: 'bpmConnectionApi', data: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key, proxyUsername: 'pu', proxyPassword: 'pp' } }]);
-			const call = {
-				name: 'Call',
-				type: BPM_REQUEST,
-				typeVersion: 1,
-				parameters: { authentication: 'none', useConnectionCredential: true, method: 'GET', url: `${tlsServer.url}/hello`, options: { proxyUrl: proxy.url } },
-				credentials: { bpmConnectionApi: { id: 'bpmcConn1', name: 'TLS and proxy' } },
-			};
+			const call = bpmRequestNode('Call', { authentication: 'none', useConnectionCredential: true, method: 'GET', url: `${tlsServer.url}/hello`, options: { proxyUrl: proxy.url } }, { credentials: { bpmConnectionApi: { id: 'bpmcConn1', name: 'TLS and proxy' } } });
 			await home.importWorkflows([n8nWorkflow('bpmcMtls1', 'mtls through proxy', [[call]])]);
 			const run = await home.execute('bpmcMtls1');
 			expect(run.status, run.stderr).to.equal('success');
@@ -181,22 +163,17 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 
 	it('uploads binary data as a multipart part with cookies and context headers', async () => {
 		const makeFile = { name: 'Make file', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return [{ json: {}, binary: { data: { data: Buffer.from('hello upload').toString('base64'), mimeType: 'text/plain', fileName: 'hello.txt' } } }];" } };
-		const upload = {
-			name: 'Upload',
-			type: BPM_REQUEST,
-			typeVersion: 1,
-			parameters: {
-				authentication: 'none',
-				method: 'POST',
-				url: `${fault.url}/echo`,
-				sendBody: true,
-				bodyType: 'multipart',
-				multipartField: 'document',
-				sendCookies: true,
-				cookieParameters: { parameters: [{ name: 'flavour', value: 'oat' }] },
-				options: { contextHeaders: true },
-			},
-		};
+		const upload = bpmRequestNode('Upload', {
+			authentication: 'none',
+			method: 'POST',
+			url: `${fault.url}/echo`,
+			sendBody: true,
+			bodyType: 'multipart',
+			multipartField: 'document',
+			sendCookies: true,
+			cookieParameters: { parameters: [{ name: 'flavour', value: 'oat' }] },
+			options: { contextHeaders: true },
+		});
 		await home.importWorkflows([n8nWorkflow('bpmcUpload1', 'upload', [[makeFile, upload]])]);
 		const run = await home.execute('bpmcUpload1');
 		expect(run.status, run.stderr).to.equal('success');
@@ -209,27 +186,22 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 
 	it('resolves expressions per item, also inside a collection, while fixed parameters are read once and shared', async () => {
 		const items = { name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return ['ann', 'bob', 'cyd'].map((who, i) => ({ json: { i, who } }));" } };
-		const call = {
-			name: 'Call',
-			type: BPM_REQUEST,
-			typeVersion: 1,
-			parameters: {
-				authentication: 'none',
-				method: 'POST',
-				url: `${fault.url}/echo`,
-				sendQuery: true,
-				queryParameters: { parameters: [{ name: 'fixed', value: 'yes' }] },
-				sendHeaders: true,
-				headerParameters: { parameters: [{ name: 'X-Fixed', value: 'same' }] },
-				sendCookies: true,
-				cookieParameters: { parameters: [{ name: 'item', value: '={{ $json.i }}' }] },
-				sendBody: true,
-				bodyType: 'json',
-				jsonBody: '={{ JSON.stringify({ who: $json.who }) }}',
-				// The shared header rows get the context headers added for each item, never kept from the one before.
-				options: { contextHeaders: true },
-			},
-		};
+		const call = bpmRequestNode('Call', {
+			authentication: 'none',
+			method: 'POST',
+			url: `${fault.url}/echo`,
+			sendQuery: true,
+			queryParameters: { parameters: [{ name: 'fixed', value: 'yes' }] },
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'X-Fixed', value: 'same' }] },
+			sendCookies: true,
+			cookieParameters: { parameters: [{ name: 'item', value: '={{ $json.i }}' }] },
+			sendBody: true,
+			bodyType: 'json',
+			jsonBody: '={{ JSON.stringify({ who: $json.who }) }}',
+			// The shared header rows get the context headers added for each item, never kept from the one before.
+			options: { contextHeaders: true },
+		});
 		await home.importWorkflows([n8nWorkflow('bpmcPerItem1', 'per item', [[items, call]])]);
 		const run = await home.execute('bpmcPerItem1');
 		expect(run.status, run.stderr).to.equal('success');

@@ -1,6 +1,6 @@
 /** n8n workflows as data: a manual trigger feeding chains of nodes, for `n8n import:workflow`. */
 
-export const BPM_REQUEST = '@bpm-connect/n8n-nodes-bpm.bpmRequest';
+const BPM_REQUEST = '@bpm-connect/n8n-nodes-bpm.bpmRequest';
 
 export interface WorkflowNode {
 	name: string;
@@ -10,6 +10,11 @@ export interface WorkflowNode {
 	credentials?: Record<string, { id: string; name: string }>;
 	/** 'continueErrorOutput' sends failed items to a second output instead of failing the run. */
 	onError?: string;
+}
+
+/** A BPM Request node; `extra` for its credentials or its error output. */
+export function bpmRequestNode(name: string, parameters: Record<string, unknown>, extra: Pick<WorkflowNode, 'credentials' | 'onError'> = {}): WorkflowNode {
+	return { name, type: BPM_REQUEST, typeVersion: 1, parameters, ...extra };
 }
 
 /** A Code node putting out `count` items, { i: 0 … count - 1 }. */
