@@ -15,9 +15,14 @@ export function itemParameters(context: IExecuteFunctions): ItemParameters {
 	return <T>(name: string, index: number, fallback?: T): T => {
 		if (shared.has(name)) return shared.get(name) as T;
 		const value = context.getNodeParameter(name, index, fallback) as T;
-		if (!holdsExpression(name.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], raw))) shared.set(name, deepFreeze(value));
+		if (!holdsExpression(rawParameter(raw, name))) shared.set(name, deepFreeze(value));
 		return value;
 	};
+}
+
+/** The value as saved in the workflow, by the dotted path getNodeParameter takes ("headerParameters.parameters"). */
+function rawParameter(parameters: object, name: string): unknown {
+	return name.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], parameters);
 }
 
 /** n8n's rule: a string parameter starting with "=" is an expression, at any depth of a collection. */
