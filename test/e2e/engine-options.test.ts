@@ -184,7 +184,7 @@ describe('engine options in real n8n 2.40 (Node 24)', function () {
 		expect(echoed.headers['x-n8n-node-name']).to.equal('Upload');
 	});
 
-	it('resolves expressions per item, also inside a collection, while fixed parameters are read once and shared', async () => {
+	it("resolves expressions per item, also inside a collection, and never carries one item's values into the next", async () => {
 		const items = { name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return ['ann', 'bob', 'cyd'].map((who, i) => ({ json: { i, who } }));" } };
 		const call = bpmRequestNode('Call', {
 			authentication: 'none',
