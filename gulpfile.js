@@ -1,7 +1,29 @@
+const path = require('node:path');
+const { Transform } = require('node:stream');
 const { src, dest, parallel } = require('gulp');
 
 /** tsc compiles the code; these are the files that ship beside it. */
 const icons = () => src('icons/*.svg').pipe(dest('dist/icons'));
-const editor = () => src(['node-red/*.html', 'node-red/locales/**/*'], { base: 'node-red' }).pipe(dest('dist/node-red'));
+const locales = () => src('node-red/locales/**/*', { base: 'node-red' }).pipe(dest('dist/node-red'));
 
-exports.build = parallel(icons, editor);
+/** Each editor HTML gets its defaults and credentials from the table its runtime reads (node-red/properties/). */
+const editor = () => {
+	const { NODE_PROPERTIES } = require('./dist/node-red/properties');
+	const { renderEditorHtml } = require('./dist/node-red/render-editor-properties');
+	const render = new Transform({
+		objectMode: true,
+		transform(file, _encoding, callback) {
+			const type = path.basename(file.path, '.html');
+			const properties = NODE_PROPERTIES[type];
+			if (!properties) return callback(new Error(`node-red/${type}.html: no properties for ${type} in node-red/properties/index.ts`));
+			try {
+				file.contents = Buffer.from(renderEditorHtml(type, file.contents.toString('utf8'), properties));
+			} catch (error) {
+				return callback(new Error(`node-red/${type}.html: ${error.message}`));
+			}
+			callback(null, file);
+		},
+	});
+	return src('node-red/*.html', { base: 'node-red' }).pipe(render).pipe(dest('dist/node-red'));
+};
+

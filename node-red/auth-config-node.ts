@@ -1,5 +1,6 @@
 import { createSchemeSession, sessionConnection, type Connection, type Session, type SchemeDefinition } from '../core';
 import type { NodeDef, NodeRedApi, RuntimeNode } from './node-red-api';
+import { withDefaults, type NodeProperties } from './node-properties';
 
 /** A vendor or bpm-auth config node: owns one session (login, cookie jar, pool) shared by every node that uses it. */
 export interface AuthConfigNode extends RuntimeNode {
@@ -19,7 +20,7 @@ export function registerAuthConfigNode(
 	RED: NodeRedApi,
 	type: string,
 	definitionFor: (data: Record<string, unknown>) => SchemeDefinition,
-	credentials: Record<string, { type: 'text' | 'password' }>,
+	properties: NodeProperties,
 	/** The fields a parser reads; a node whose own property names clash (its "name") maps them here. */
 	fieldsOf: (config: NodeDef, credentials: Record<string, unknown>) => Record<string, unknown> = (config, credentials) => ({ ...config, ...credentials }),
 ): void {
@@ -27,7 +28,7 @@ export function registerAuthConfigNode(
 		type,
 		function (this: AuthConfigNode, config: NodeDef) {
 			RED.nodes.createNode(this, config);
-			const data = fieldsOf(config, this.credentials);
+			const data = fieldsOf(withDefaults(properties, config), this.credentials);
 			this.fields = data;
 			try {
 				this.session = createSchemeSession(definitionFor(data), data);
@@ -46,6 +47,6 @@ export function registerAuthConfigNode(
 				});
 			});
 		},
-		{ credentials },
+		{ credentials: properties.credentials },
 	);
 }

@@ -1,21 +1,18 @@
-import { createAuthorizationRequest, createTransport, requestOAuth2Token, type OAuth2Operation, type Outcome, type TokenOutput } from '../core';
-import { connectionOptionsFor, type ConnectionConfig } from './connection-options';
-import type { NodeRedApi, RuntimeNode } from './node-red-api';
+import { createAuthorizationRequest, createTransport, requestOAuth2Token, type Outcome, type TokenOutput } from '../core';
+import { connectionOptionsFor } from './connection-options';
+import type { NodeDef, NodeRedApi, RuntimeNode } from './node-red-api';
+import { withDefaults } from './node-properties';
+import { bpmOAuth2TokenProperties } from './properties/bpm-oauth2-token';
 import { failureSender } from './send-failure';
 import type { AuthConfigNode } from './auth-config-node';
-
-interface TokenConfig extends ConnectionConfig {
-	/** A bpm-auth node whose scheme is one of the OAuth2 ones. */
-	auth?: string;
-	operation: OAuth2Operation | 'authorizationUrl';
-}
 
 /** What a message may bring for one login: the redirect's code, its verifier, a refresh token. */
 const MESSAGE_FIELDS = ['code', 'codeVerifier', 'refreshToken'] as const;
 
 export = function (RED: NodeRedApi): void {
-	RED.nodes.registerType('bpm-oauth2-token', function (this: RuntimeNode, config: TokenConfig) {
-		RED.nodes.createNode(this, config);
+	RED.nodes.registerType('bpm-oauth2-token', function (this: RuntimeNode, flowConfig: NodeDef) {
+		RED.nodes.createNode(this, flowConfig);
+		const config = withDefaults(bpmOAuth2TokenProperties, flowConfig);
 		const server = config.auth ? (RED.nodes.getNode(config.auth) as AuthConfigNode | null) : null;
 		const transport = createTransport();
 		const connectionOptions = connectionOptionsFor(RED, config);

@@ -1,35 +1,14 @@
 import { createHash } from 'node:crypto';
 import { callSecrets, createTransport, executeRequest, fileFromBuffer, outputBody, outputHeaders, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
-import type { NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
-import { connectionOptionsFor, type ConnectionConfig } from './connection-options';
+import type { NodeDef, NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
+import { connectionOptionsFor } from './connection-options';
+import { withDefaults, type Settings } from './node-properties';
+import { bpmRequestProperties } from './properties/bpm-request';
 import { failureSender } from './send-failure';
 import type { AuthConfigNode } from './auth-config-node';
 
-interface RequestConfig extends ConnectionConfig {
-	/** 'none', 'msg' (msg.accessToken), or a property holding a config node's id (bonita: '<id>', generic: a bpm-auth). */
-	auth?: string;
-	method: string;
-	url: string;
-	failOn4xx?: boolean;
-	failOn5xx?: boolean;
-	exceptCodes?: string;
-	maxAttempts?: string;
-	retryOn5xx?: boolean;
-	retryCodes?: string;
-	retryOnNetworkError?: boolean;
-	safeToRepeat?: boolean;
-	retryDelayMs?: string;
-	timeoutMs?: string;
-	deadlineMs?: string;
-	maxResponseBytes?: string;
-	followRedirects?: boolean;
-	/** auto (payload: object → JSON, string → text, Buffer → octets), form, file or multipart. */
-	bodyType?: string;
-	multipartField?: string;
-	contextHeaders?: boolean;
-	responseFormat?: string;
-	ignoreBody?: boolean;
-}
+/** Every property filled in: what the editor shows is what runs. */
+type RequestConfig = Settings<typeof bpmRequestProperties>;
 
 /** Marks msg.headers as response headers, so a following request node does not send them back out. */
 const RESPONSE_HEADERS_MARK = 'x-bpm-connect-response';
@@ -43,10 +22,11 @@ const SESSION_STATUS: Record<SessionState, NodeStatus> = {
 };
 
 export = function (RED: NodeRedApi): void {
-	RED.nodes.registerType('bpm-request', function (this: RuntimeNode, config: RequestConfig) {
-		RED.nodes.createNode(this, config);
-		const usesServer = config.auth !== undefined && config.auth !== 'none' && config.auth !== 'msg';
-		const serverId = usesServer ? config[config.auth!] : undefined;
+	RED.nodes.registerType('bpm-request', function (this: RuntimeNode, flowConfig: NodeDef) {
+		RED.nodes.createNode(this, flowConfig);
+		const config = withDefaults(bpmRequestProperties, flowConfig);
+		const usesServer = config.auth !== 'none' && config.auth !== 'msg';
+		const serverId = usesServer ? config[config.auth] : undefined;
 		const server = typeof serverId === 'string' && serverId ? (RED.nodes.getNode(serverId) as AuthConfigNode | null) : null;
 		const ownTransport = server ? undefined : createTransport();
 		const connection: Connection | undefined = server ? server.connection : plainConnection(ownTransport!);
@@ -108,21 +88,21 @@ function requestInput(config: RequestConfig, msg: NodeMessage, nodeId: string): 
 function messageOptions(config: RequestConfig, msg: NodeMessage): CallOptions {
 	const number = (value: unknown) => (value === undefined || value === '' ? undefined : Number(value));
 	return {
-		failOn4xx: config.failOn4xx ?? true,
-		failOn5xx: config.failOn5xx ?? true,
+		failOn4xx: config.failOn4xx,
+		failOn5xx: config.failOn5xx,
 		exceptCodes: config.exceptCodes,
 		maxAttempts: number(config.maxAttempts),
-		retryOn5xx: config.retryOn5xx ?? true,
+		retryOn5xx: config.retryOn5xx,
 		retryCodes: config.retryCodes,
-		retryOnNetworkError: config.retryOnNetworkError ?? true,
-		safeToRepeat: config.safeToRepeat ?? false,
+		retryOnNetworkError: config.retryOnNetworkError,
+		safeToRepeat: config.safeToRepeat,
 		retryDelayMs: number(config.retryDelayMs),
 		timeoutMs: number(msg.requestTimeout ?? config.timeoutMs),
 		deadlineMs: number(config.deadlineMs),
 		maxResponseBytes: number(config.maxResponseBytes),
-		followRedirects: msg.followRedirects === false ? false : (config.followRedirects ?? true),
+		followRedirects: msg.followRedirects === false ? false : config.followRedirects,
 		responseFormat: config.responseFormat || undefined,
-		ignoreBody: config.ignoreBody ?? false,
+		ignoreBody: config.ignoreBody,
 		...(msg.rejectUnauthorized === false || msg.rejectUnauthorized === 'false' ? { allowUnauthorizedCerts: true } : {}),
 	};
 }

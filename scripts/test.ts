@@ -12,10 +12,11 @@ import { CLIENTS } from '../test/peers/oidc-provider';
 import { CAPTURE_DIR, scanCapturedOutput } from '../test/support/captured-output';
 
 const root = path.resolve(__dirname, '..');
-const SUITES = ['test/unit', 'test/simulators', 'test/support', 'test/e2e'];
+const SUITES = ['test/unit', 'test/simulators', 'test/support', 'test/conformance', 'test/e2e'];
 
 function packPackage(): string {
-	const dir = path.join(root, '.tmp', 'package');
+	// One folder per run: helpers and a second terminal may pack at the same time.
+	const dir = path.join(root, '.tmp', `package-${process.pid}`);
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
 	execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -35,7 +36,8 @@ function testFiles(dir: string): string[] {
 const MARKER_SECRETS = [MARKER_PASSWORD, ...Object.values(CLIENTS).flatMap((client) => ('clientSecret' in client ? [client.clientSecret] : []))];
 
 rmSync(CAPTURE_DIR, { recursive: true, force: true });
-process.env.BPM_PACKAGE_TGZ = packPackage();
+const tgz = packPackage();
+process.env.BPM_PACKAGE_TGZ = tgz;
 const grep = process.argv[2];
 const mocha = new Mocha({ timeout: 20_000, reporter: 'spec', ...(grep ? { grep } : {}) });
 for (const suite of SUITES) for (const file of testFiles(suite)) mocha.addFile(file);
@@ -45,5 +47,6 @@ const runner = mocha.run((failures) => {
 	console.log(`\nsecret scan: ${MARKER_SECRETS.length} marker secrets in ${scan.files} captured runtime logs and replies (${(scan.bytes / 1e6).toFixed(1)} MB): ${scan.hits.length} hits`);
 	for (const hit of scan.hits) console.log(`  ${hit.secret} in ${hit.file}`);
 	console.log(`${stats?.passes ?? 0} passed, ${failures} failed${stats?.pending ? `, ${stats.pending} skipped` : ''}`);
+	rmSync(path.dirname(tgz), { recursive: true, force: true });
 	process.exitCode = failures > 0 || scan.hits.length > 0 || !stats?.tests ? 1 : 0;
 });
