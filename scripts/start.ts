@@ -44,7 +44,8 @@ async function main(): Promise<void> {
 	writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
 	writeFileSync(
 		path.join(userDir, 'settings.js'),
-		`module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: nodeRedPort, flowFile: 'flows.json', credentialSecret: false, telemetry: { enabled: false } })};\n`,
+		// No release tour: a newcomer's first look is the example flows, not a popover covering them.
+		`module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: nodeRedPort, flowFile: 'flows.json', credentialSecret: false, telemetry: { enabled: false }, editorTheme: { tours: false } })};\n`,
 	);
 
 	const nodeRed = spawn(process.execPath, [require.resolve('node-red/red.js'), '-u', userDir, '-s', path.join(userDir, 'settings.js')], { stdio: 'inherit' });

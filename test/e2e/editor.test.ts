@@ -67,6 +67,8 @@ declare const RED: {
 	editor: { edit(node: unknown): void; editConfig(name: string, type: string, id: string): void };
 	actions: { invoke(name: string, ...args: unknown[]): void };
 };
+declare const document: { documentElement: { classList: { contains(name: string): boolean } } };
+declare const localStorage: { setItem(key: string, value: string): void };
 
 /** Cancels the open edit tray and waits until it is gone: the next tray would otherwise meet its twin button while it slides out. */
 async function closeTray(page: Page, button: string): Promise<void> {
@@ -85,14 +87,20 @@ async function openNode(page: Page, node: { id: string; type: string; config: bo
 /** Flags for a closed network: without them Chromium floods the log with refused background connections. */
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** The flows are in and the loading screen has gone: a tray opened earlier races the editor's own start-up. */
+async function editorReady(page: Page): Promise<void> {
+	await page.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes?.node('ed-request') !== undefined, undefined, { timeout: 60_000 });
+	await page.locator('#red-ui-loading-progress').waitFor({ state: 'hidden' });
+}
+
 async function openEditor(context: BrowserContext, nodeRed: NodeRedInstance, consoleErrors: string[]): Promise<Page> {
 	const page = await context.newPage();
 	page.on('console', (message) => {
 		if (message.type() === 'error') consoleErrors.push(message.text());
 	});
-	page.on('pageerror', (error) => consoleErrors.push(error.message));
+	page.on('pageerror', (error) => consoleErrors.push(`${error.message} ${error.stack?.split('\n')[1]?.trim() ?? ''}`));
 	await page.goto(nodeRed.adminUrl);
-	await page.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes?.node('ed-request') !== undefined, undefined, { timeout: 60_000 });
+	await editorReady(page);
 	return page;
 }
 
@@ -206,7 +214,7 @@ for (const [label, runtime, darkTheme] of [
 			const dark = await openEditor(await browser.newContext({ viewport: { width: 1400, height: 900 } }), nodeRed, consoleErrors);
 			await dark.evaluate(() => localStorage.setItem('view-dark-theme', 'dark'));
 			await dark.reload();
-			await dark.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes?.node('ed-request') !== undefined, undefined, { timeout: 60_000 });
+			await editorReady(dark);
 			expect(await dark.evaluate(() => document.documentElement.classList.contains('nr-theme-dark'))).to.equal(true);
 			const shown = [
 				{ id: 'ed-request', type: 'bpm-request', config: false },
