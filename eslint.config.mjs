@@ -11,8 +11,8 @@ export default tseslint.config(
 		...n8nRules,
 		rules: {
 			...n8nRules.rules,
-			// The nodes share one engine (axios, tough-cookie) with the Node-RED side: a deliberate choice that
-			// keeps this an unverified community package; see README "Why BPM Connect has dependencies".
+			// The nodes share one engine (node:http, tough-cookie, form-data, oauth4webapi) with the Node-RED side: a
+			// deliberate choice that keeps this an unverified community package; see README "n8n's scanner and lint".
 			'@n8n/community-nodes/no-runtime-dependencies': 'off',
 		},
 	},

@@ -4,6 +4,8 @@ const { src, dest, parallel } = require('gulp');
 
 /** tsc compiles the code; these are the files that ship beside it. */
 const icons = () => src('icons/*.svg').pipe(dest('dist/icons'));
+/** n8n's codex beside each node (categories, search aliases, documentation links): n8n reads `<Node>.node.json` next to the `.node.js`. */
+const codex = () => src('nodes/**/*.node.json', { base: '.' }).pipe(dest('dist'));
 const locales = () => src('node-red/locales/**/*', { base: 'node-red' }).pipe(dest('dist/node-red'));
 
 /** Each editor HTML gets its defaults and credentials from the table its runtime reads (node-red/properties/). */
@@ -27,3 +29,4 @@ const editor = () => {
 	return src('node-red/*.html', { base: 'node-red' }).pipe(render).pipe(dest('dist/node-red'));
 };
 
+exports.build = parallel(icons, codex, locales, editor);

@@ -37,3 +37,4 @@ export type { AuthorizationRequest } from './oauth2/authorization-code';
 export * from './oauth2-token';
 export { header, customHeaders, headerScheme, type HeaderConfig } from './schemes/header';
 export * from './output';
+export * from './paging';

@@ -3,9 +3,9 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 /**
  * OAuth2 authorization code with PKCE for BPM Connect's engine. A user logs in once through the BPM
  * OAuth2 Token node's Authorization URL operation; the refresh token (or a fresh code and its
- * verifier) goes here, and the engine refreshes the access token in memory as it expires.
+ * verifier) goes here, and the engine refreshes the access token in memory as it expires. The nodes' test
+ * (`testedBy`, nodes/shared/credential-tests.ts) checks the client without spending a code or a refresh token.
  */
-// eslint-disable-next-line @n8n/community-nodes/credential-test-required -- a code works once and a refresh token may rotate: a test would spend them
 export class BpmAuthorizationCodeOAuth2Api implements ICredentialType {
 	name = 'bpmAuthorizationCodeOAuth2Api';
 
@@ -13,7 +13,7 @@ export class BpmAuthorizationCodeOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/bpm.svg', dark: 'file:../icons/bpm.dark.svg' };
 
-	documentationUrl = 'https://github.com/bpm-connect/n8n-nodes-bpm#oauth2';
+	documentationUrl = 'https://github.com/bpm-connect/n8n-nodes-bpm#generic-authentication';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Authorization URL', name: 'authorizationUrl', type: 'string', default: '', placeholder: 'https://idp.example.com/oauth2/authorize', description: 'Used by the BPM OAuth2 Token node to build the login link' },

@@ -14,7 +14,7 @@ export class BpmClientCredentialsOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/bpm.svg', dark: 'file:../icons/bpm.dark.svg' };
 
-	documentationUrl = 'https://github.com/bpm-connect/n8n-nodes-bpm#oauth2';
+	documentationUrl = 'https://github.com/bpm-connect/n8n-nodes-bpm#generic-authentication';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Access Token URL', name: 'tokenUrl', type: 'string', default: '', required: true, placeholder: 'https://idp.example.com/oauth2/token' },

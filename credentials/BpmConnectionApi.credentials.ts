@@ -2,14 +2,13 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
  * TLS material and proxy credentials for BPM Request: secrets, so they live in a credential rather than in
- * node parameters. Applied per call by the engine (never process-wide).
+ * node parameters. Applied per call by the engine (never process-wide). No endpoint of its own: the nodes' test
+ * (`testedBy`, nodes/shared/credential-tests.ts) loads the TLS material as the engine does.
  */
-// This credential has no endpoint of its own to test: it only adds TLS material and proxy credentials to BPM Request's calls.
-// eslint-disable-next-line @n8n/community-nodes/credential-test-required
 export class BpmConnectionApi implements ICredentialType {
 	name = 'bpmConnectionApi';
 
-	displayName = 'BPM Connect TLS and Proxy';
+	displayName = 'BPM Connect TLS and Proxy API';
 
 	icon: Icon = { light: 'file:../icons/bpm.svg', dark: 'file:../icons/bpm.dark.svg' };
 

@@ -8,7 +8,7 @@ export class SimpliciteApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/bpm.svg', dark: 'file:../icons/bpm.dark.svg' };
 
-	documentationUrl = 'https://github.com/bpm-connect/n8n-nodes-bpm#simplicite';
+	documentationUrl = 'https://github.com/bpm-connect/n8n-nodes-bpm#simplicit%C3%A9';
 
 	properties: INodeProperties[] = [
 		{

@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 import { createAuthorizationRequest, createTransport, requestOAuth2Token, type CallOptions, type OAuth2Operation, type Outcome } from '../../core';
 import { connectionCredential } from '../shared/connection-credential';
+import { credentialTests } from '../shared/credential-tests';
 import { CONNECTION_OPTIONS, USE_CONNECTION_CREDENTIAL } from '../shared/connection-options';
 
 const CLIENT_FLOW_CREDENTIAL = 'bpmClientCredentialsOAuth2Api';
@@ -38,8 +39,8 @@ export class BpmOAuth2Token implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: CLIENT_FLOW_CREDENTIAL, required: true, displayOptions: { show: { operation: ['clientCredentials'] } } },
-			{ name: CODE_FLOW_CREDENTIAL, required: true, displayOptions: { show: { operation: ['authorizationUrl', 'authorizationCode', 'refreshToken'] } } },
-			{ name: 'bpmConnectionApi', required: true, displayOptions: { show: { useConnectionCredential: [true] } } },
+			{ name: CODE_FLOW_CREDENTIAL, required: true, testedBy: 'bpmAuthorizationCodeOAuth2ApiTest', displayOptions: { show: { operation: ['authorizationUrl', 'authorizationCode', 'refreshToken'] } } },
+			{ name: 'bpmConnectionApi', required: true, testedBy: 'bpmConnectionApiTest', displayOptions: { show: { useConnectionCredential: [true] } } },
 		],
 		properties: [
 			{
@@ -82,6 +83,8 @@ export class BpmOAuth2Token implements INodeType {
 			{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: CONNECTION_OPTIONS },
 		],
 	};
+
+	methods = { credentialTest: credentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -8,8 +8,9 @@ import {
 	type INodeTypeDescription,
 	type JsonObject,
 } from 'n8n-workflow';
-import { callSecrets, executeRequest, mapConcurrent, REQUEST_SCHEMES, type HttpResponse, type RequestInput, type Outcome } from '../../core';
+import { callSecrets, executeRequest, mapConcurrent, type HttpResponse, type RequestInput, type Outcome } from '../../core';
 import { connectionFor } from './connection';
+import { credentialTests } from '../shared/credential-tests';
 import { readInput } from './read-input';
 import { itemParameters } from '../shared/item-parameters';
 import { properties } from './properties';
@@ -23,21 +24,34 @@ export class BpmRequest implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["method"] + " " + $parameter["url"]}}',
-		description: 'Call Bonita, IBM BAW, Simplicité, Funnelback or any REST API with managed logins, Digest and OAuth2',
+		description: 'Send one HTTP request per item to Bonita, IBM BAW, Simplicité, Funnelback or any REST API, logged in with the chosen credential; returns the status code, headers and body',
 		defaults: { name: 'BPM Request' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		// One entry per engine scheme (REQUEST_SCHEMES, in menu order), written out: n8n's linters read this array
+		// as a literal and the scanner crashes on a spread. The conformance test checks it against the engine.
 		credentials: [
-			...REQUEST_SCHEMES.map((scheme) => ({
-				name: scheme.n8nCredential,
-				required: true,
-				displayOptions: { show: { authentication: [scheme.n8nCredential] } },
-			})),
-			{ name: 'bpmConnectionApi', required: true, displayOptions: { show: { useConnectionCredential: [true] } } },
+			{ name: 'bonitaApi', required: true, displayOptions: { show: { authentication: ['bonitaApi'] } } },
+			{ name: 'bawApi', required: true, displayOptions: { show: { authentication: ['bawApi'] } } },
+			{ name: 'simpliciteApi', required: true, displayOptions: { show: { authentication: ['simpliciteApi'] } } },
+			{ name: 'funnelbackApi', required: true, displayOptions: { show: { authentication: ['funnelbackApi'] } } },
+			// n8n's own generic credentials, as its HTTP Request node offers them (README, Generic authentication).
+			/* eslint-disable @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references */
+			{ name: 'httpBasicAuth', required: true, displayOptions: { show: { authentication: ['httpBasicAuth'] } } },
+			{ name: 'httpDigestAuth', required: true, displayOptions: { show: { authentication: ['httpDigestAuth'] } } },
+			{ name: 'httpBearerAuth', required: true, displayOptions: { show: { authentication: ['httpBearerAuth'] } } },
+			{ name: 'httpHeaderAuth', required: true, displayOptions: { show: { authentication: ['httpHeaderAuth'] } } },
+			{ name: 'httpCustomAuth', required: true, displayOptions: { show: { authentication: ['httpCustomAuth'] } } },
+			/* eslint-enable @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references */
+			{ name: 'bpmClientCredentialsOAuth2Api', required: true, displayOptions: { show: { authentication: ['bpmClientCredentialsOAuth2Api'] } } },
+			{ name: 'bpmAuthorizationCodeOAuth2Api', required: true, testedBy: 'bpmAuthorizationCodeOAuth2ApiTest', displayOptions: { show: { authentication: ['bpmAuthorizationCodeOAuth2Api'] } } },
+			{ name: 'bpmConnectionApi', required: true, testedBy: 'bpmConnectionApiTest', displayOptions: { show: { useConnectionCredential: [true] } } },
 		],
 		properties,
 	};
+
+	methods = { credentialTest: credentialTests };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -65,8 +65,8 @@ async function binaryFile(context: IExecuteFunctions, index: number, field: stri
 
 function runtimeIds(context: IExecuteFunctions): Row[] {
 	return [
-		{ name: 'X-N8n-Workflow-Id', value: String(context.getWorkflow().id ?? '') },
-		{ name: 'X-N8n-Execution-Id', value: context.getExecutionId() },
+		{ name: 'X-N8n-Workflow-ID', value: String(context.getWorkflow().id ?? '') },
+		{ name: 'X-N8n-Execution-ID', value: context.getExecutionId() },
 		{ name: 'X-N8n-Node-Name', value: context.getNode().name.replace(/[^\x20-\x7e]/g, '?') },
 	];
 }

@@ -12,7 +12,7 @@ export const USE_CONNECTION_CREDENTIAL: INodeProperties = {
 
 /** How a node reaches a server, whatever it then sends: the same options wherever BPM Connect makes a call. */
 export const CONNECTION_OPTIONS: INodeProperties[] = [
-	{ displayName: 'Allow Unauthorized Certificates', name: 'allowUnauthorizedCerts', type: 'boolean', default: false, description: 'Whether to accept a server certificate that cannot be verified (this call only)' },
+	{ displayName: 'Allow Unauthorized Certificates', name: 'allowUnauthorizedCerts', type: 'boolean', default: false, description: 'Whether to connect even if SSL certificate validation is not possible' },
 	{ displayName: 'No Proxy For', name: 'noProxy', type: 'string', default: '', placeholder: 'localhost, .internal.example.com', description: 'Comma-separated hosts reached without the proxy' },
 	{ displayName: 'Proxy', name: 'proxyUrl', type: 'string', default: '', placeholder: 'http://proxy:3128', description: 'HTTP proxy; HTTPS targets are tunnelled with CONNECT' },
 	{ displayName: 'Timeout (Ms)', name: 'timeoutMs', type: 'number', default: 30000, description: 'Time allowed to connect and receive the first byte' },

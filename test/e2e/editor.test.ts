@@ -6,7 +6,7 @@ import { withDefaults } from '../../node-red/node-properties';
 import { NODE_PROPERTIES } from '../../node-red/properties';
 import type { NodeDef } from '../../node-red/node-red-api';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
-import { ensureChromium, ensureNodeRed4, ensureNodeRed5, REPO_ROOT } from '../support/runtimes';
+import { CHROMIUM_ARGS, ensureChromium, ensureNodeRed4, ensureNodeRed5, REPO_ROOT } from '../support/runtimes';
 import { saveScreenshot } from '../support/screenshots';
 import { MARKER_PASSWORD, packageTgz } from './package-under-test';
 
@@ -83,9 +83,6 @@ async function openNode(page: Page, node: { id: string; type: string; config: bo
 	await page.locator(`#${prefix}-ok`).waitFor();
 	return prefix;
 }
-
-/** Flags for a closed network: without them Chromium floods the log with refused background connections. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The flows are in and the loading screen has gone: a tray opened earlier races the editor's own start-up. */
 async function editorReady(page: Page): Promise<void> {

@@ -6,7 +6,7 @@ import { startTlsServer } from '../peers/tls-server';
 import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
 import { bpmRequestNode, n8nWorkflow } from '../support/n8n-workflow';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
-import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
+import { ensureN8n, ensureNodeRed4, ensureNodeRed5, N8N_VERSIONS } from '../support/runtimes';
 import { packageTgz } from './package-under-test';
 
 /** One case per engine option, run the same way in both runtimes. */
@@ -114,116 +114,118 @@ for (const [label, runtime] of [
 	});
 }
 
-describe('engine options in real n8n 2.40 (Node 24)', function () {
-	this.timeout(10 * 60 * 1000);
-	let fault: FaultServer;
-	let other: FaultServer;
-	let home: N8nHome;
+for (const version of N8N_VERSIONS) {
+	describe(`engine options in real n8n ${version} (Node 24)`, function () {
+		this.timeout(10 * 60 * 1000);
+		let fault: FaultServer;
+		let other: FaultServer;
+		let home: N8nHome;
 
-	before(async () => {
-		[fault, other] = await Promise.all([startFaultServer(), startFaultServer()]);
-		home = await createN8nHome({ runtime: await ensureN8n(), packageTgz: packageTgz() });
-		const call = (c: (typeof CASES)[number]) =>
-			bpmRequestNode(
-				c.name,
-				{
-					authentication: 'none',
-					method: c.method,
-					url: c.url(fault, other).replace('RUN', 'n8n'),
-					sendHeaders: Boolean(c.headers),
-					headerParameters: { parameters: Object.entries(c.headers ?? {}).map(([name, value]) => ({ name, value })) },
-					options: c.options,
-				},
-				{ onError: 'continueErrorOutput' },
-			);
-		await home.importWorkflows([n8nWorkflow('bpmcOptions1', 'engine options', CASES.map((c) => [call(c)]))]);
-	});
-	after(async () => {
-		await home?.remove();
-		await Promise.all([fault?.close(), other?.close()]);
-	});
+		before(async () => {
+			[fault, other] = await Promise.all([startFaultServer(), startFaultServer()]);
+			home = await createN8nHome({ runtime: await ensureN8n(version), packageTgz: packageTgz() });
+			const call = (c: (typeof CASES)[number]) =>
+				bpmRequestNode(
+					c.name,
+					{
+						authentication: 'none',
+						method: c.method,
+						url: c.url(fault, other).replace('RUN', 'n8n'),
+						sendHeaders: Boolean(c.headers),
+						headerParameters: { parameters: Object.entries(c.headers ?? {}).map(([name, value]) => ({ name, value })) },
+						options: c.options,
+					},
+					{ onError: 'continueErrorOutput' },
+				);
+			await home.importWorkflows([n8nWorkflow('bpmcOptions1', 'engine options', CASES.map((c) => [call(c)]))]);
+		});
+		after(async () => {
+			await home?.remove();
+			await Promise.all([fault?.close(), other?.close()]);
+		});
 
-	it('presents a client certificate through an authenticated proxy, from the TLS and Proxy credential', async () => {
-		const pki = await createTestPki();
-		const [tlsServer, proxy] = await Promise.all([startTlsServer(pki, { requireClientCert: true }), startTinyproxy({ user: 'pu', password: 'pp' })]);
-		try {
-			await home.importCredentials([{ id: 'bpmcConn1', name: 'TLS and proxy', type: 'bpmConnectionApi', data: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key, proxyUsername: 'pu', proxyPassword: 'pp' } }]);
-			const call = bpmRequestNode('Call', { authentication: 'none', useConnectionCredential: true, method: 'GET', url: `${tlsServer.url}/hello`, options: { proxyUrl: proxy.url } }, { credentials: { bpmConnectionApi: { id: 'bpmcConn1', name: 'TLS and proxy' } } });
-			await home.importWorkflows([n8nWorkflow('bpmcMtls1', 'mtls through proxy', [[call]])]);
-			const run = await home.execute('bpmcMtls1');
+		it('presents a client certificate through an authenticated proxy, from the TLS and Proxy credential', async () => {
+			const pki = await createTestPki();
+			const [tlsServer, proxy] = await Promise.all([startTlsServer(pki, { requireClientCert: true }), startTinyproxy({ user: 'pu', password: 'pp' })]);
+			try {
+				await home.importCredentials([{ id: 'bpmcConn1', name: 'TLS and proxy', type: 'bpmConnectionApi', data: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key, proxyUsername: 'pu', proxyPassword: 'pp' } }]);
+				const call = bpmRequestNode('Call', { authentication: 'none', useConnectionCredential: true, method: 'GET', url: `${tlsServer.url}/hello`, options: { proxyUrl: proxy.url } }, { credentials: { bpmConnectionApi: { id: 'bpmcConn1', name: 'TLS and proxy' } } });
+				await home.importWorkflows([n8nWorkflow('bpmcMtls1', 'mtls through proxy', [[call]])]);
+				const run = await home.execute('bpmcMtls1');
+				expect(run.status, run.stderr).to.equal('success');
+				expect(nodeOutput(run, 'Call', 0)[0].json.statusCode).to.equal(200);
+				expect(tlsServer.lastClient().authorized).to.equal(true);
+				expect(proxy.logs()).to.contain('CONNECT');
+				expect(JSON.stringify(run.raw)).not.to.contain(pki.client.key.slice(40, 80));
+			} finally {
+				await Promise.all([tlsServer.close(), proxy.close()]);
+			}
+		});
+
+		it('uploads binary data as a multipart part with cookies and context headers', async () => {
+			const makeFile = { name: 'Make file', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return [{ json: {}, binary: { data: { data: Buffer.from('hello upload').toString('base64'), mimeType: 'text/plain', fileName: 'hello.txt' } } }];" } };
+			const upload = bpmRequestNode('Upload', {
+				authentication: 'none',
+				method: 'POST',
+				url: `${fault.url}/echo`,
+				sendBody: true,
+				bodyType: 'multipart',
+				multipartField: 'document',
+				sendCookies: true,
+				cookieParameters: { parameters: [{ name: 'flavour', value: 'oat' }] },
+				options: { contextHeaders: true },
+			});
+			await home.importWorkflows([n8nWorkflow('bpmcUpload1', 'upload', [[makeFile, upload]])]);
+			const run = await home.execute('bpmcUpload1');
 			expect(run.status, run.stderr).to.equal('success');
-			expect(nodeOutput(run, 'Call', 0)[0].json.statusCode).to.equal(200);
-			expect(tlsServer.lastClient().authorized).to.equal(true);
-			expect(proxy.logs()).to.contain('CONNECT');
-			expect(JSON.stringify(run.raw)).not.to.contain(pki.client.key.slice(40, 80));
-		} finally {
-			await Promise.all([tlsServer.close(), proxy.close()]);
-		}
-	});
-
-	it('uploads binary data as a multipart part with cookies and context headers', async () => {
-		const makeFile = { name: 'Make file', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return [{ json: {}, binary: { data: { data: Buffer.from('hello upload').toString('base64'), mimeType: 'text/plain', fileName: 'hello.txt' } } }];" } };
-		const upload = bpmRequestNode('Upload', {
-			authentication: 'none',
-			method: 'POST',
-			url: `${fault.url}/echo`,
-			sendBody: true,
-			bodyType: 'multipart',
-			multipartField: 'document',
-			sendCookies: true,
-			cookieParameters: { parameters: [{ name: 'flavour', value: 'oat' }] },
-			options: { contextHeaders: true },
+			const echoed = nodeOutput(run, 'Upload', 0)[0].json.body;
+			expect(echoed.body).to.contain('name="document"; filename="hello.txt"').and.contain('hello upload');
+			expect(echoed.headers.cookie).to.equal('flavour=oat');
+			expect(echoed.headers['x-n8n-workflow-id']).to.equal('bpmcUpload1');
+			expect(echoed.headers['x-n8n-node-name']).to.equal('Upload');
 		});
-		await home.importWorkflows([n8nWorkflow('bpmcUpload1', 'upload', [[makeFile, upload]])]);
-		const run = await home.execute('bpmcUpload1');
-		expect(run.status, run.stderr).to.equal('success');
-		const echoed = nodeOutput(run, 'Upload', 0)[0].json.body;
-		expect(echoed.body).to.contain('name="document"; filename="hello.txt"').and.contain('hello upload');
-		expect(echoed.headers.cookie).to.equal('flavour=oat');
-		expect(echoed.headers['x-n8n-workflow-id']).to.equal('bpmcUpload1');
-		expect(echoed.headers['x-n8n-node-name']).to.equal('Upload');
-	});
 
-	it("resolves expressions per item, also inside a collection, and never carries one item's values into the next", async () => {
-		const items = { name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return ['ann', 'bob', 'cyd'].map((who, i) => ({ json: { i, who } }));" } };
-		const call = bpmRequestNode('Call', {
-			authentication: 'none',
-			method: 'POST',
-			url: `${fault.url}/echo`,
-			sendQuery: true,
-			queryParameters: { parameters: [{ name: 'fixed', value: 'yes' }] },
-			sendHeaders: true,
-			headerParameters: { parameters: [{ name: 'X-Fixed', value: 'same' }] },
-			sendCookies: true,
-			cookieParameters: { parameters: [{ name: 'item', value: '={{ $json.i }}' }] },
-			sendBody: true,
-			bodyType: 'json',
-			jsonBody: '={{ JSON.stringify({ who: $json.who }) }}',
-			// The shared header rows get the context headers added for each item, never kept from the one before.
-			options: { contextHeaders: true },
+		it("resolves expressions per item, also inside a collection, and never carries one item's values into the next", async () => {
+			const items = { name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return ['ann', 'bob', 'cyd'].map((who, i) => ({ json: { i, who } }));" } };
+			const call = bpmRequestNode('Call', {
+				authentication: 'none',
+				method: 'POST',
+				url: `${fault.url}/echo`,
+				sendQuery: true,
+				queryParameters: { parameters: [{ name: 'fixed', value: 'yes' }] },
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'X-Fixed', value: 'same' }] },
+				sendCookies: true,
+				cookieParameters: { parameters: [{ name: 'item', value: '={{ $json.i }}' }] },
+				sendBody: true,
+				bodyType: 'json',
+				jsonBody: '={{ JSON.stringify({ who: $json.who }) }}',
+				// The shared header rows get the context headers added for each item, never kept from the one before.
+				options: { contextHeaders: true },
+			});
+			await home.importWorkflows([n8nWorkflow('bpmcPerItem1', 'per item', [[items, call]])]);
+			const run = await home.execute('bpmcPerItem1');
+			expect(run.status, run.stderr).to.equal('success');
+			const echoed = nodeOutput(run, 'Call', 0).map((item: { json: { body: Record<string, any> } }) => item.json.body);
+			expect(echoed.map((e: Record<string, any>) => JSON.parse(e.body).who)).to.deep.equal(['ann', 'bob', 'cyd']);
+			expect(echoed.map((e: Record<string, any>) => e.headers.cookie)).to.deep.equal(['item=0', 'item=1', 'item=2']);
+			for (const e of echoed) {
+				expect(e.query).to.deep.equal({ fixed: 'yes' });
+				expect(e.headers['x-fixed']).to.equal('same');
+				expect(e.rawHeaders.filter((name: string) => name.toLowerCase() === 'x-n8n-node-name')).to.have.length(1);
+			}
 		});
-		await home.importWorkflows([n8nWorkflow('bpmcPerItem1', 'per item', [[items, call]])]);
-		const run = await home.execute('bpmcPerItem1');
-		expect(run.status, run.stderr).to.equal('success');
-		const echoed = nodeOutput(run, 'Call', 0).map((item: { json: { body: Record<string, any> } }) => item.json.body);
-		expect(echoed.map((e: Record<string, any>) => JSON.parse(e.body).who)).to.deep.equal(['ann', 'bob', 'cyd']);
-		expect(echoed.map((e: Record<string, any>) => e.headers.cookie)).to.deep.equal(['item=0', 'item=1', 'item=2']);
-		for (const e of echoed) {
-			expect(e.query).to.deep.equal({ fixed: 'yes' });
-			expect(e.headers['x-fixed']).to.equal('same');
-			expect(e.rawHeaders.filter((name: string) => name.toLowerCase() === 'x-n8n-node-name')).to.have.length(1);
-		}
-	});
 
-	it('applies retry, exception codes, the deadline, safe redirects and code-list validation', async () => {
-		const run = await home.execute('bpmcOptions1');
-		expect(run.status, run.stderr).to.equal('success');
-		const results: Record<string, any> = {};
-		for (const c of CASES) {
-			const [success] = nodeOutput(run, c.name, 0);
-			const [failure] = nodeOutput(run, c.name, 1) ?? [];
-			results[c.name] = success ? { ok: true, status: success.json.statusCode } : { ok: false, error: failure.json.error };
-		}
-		checkResults(results, fault, other, 'n8n');
+		it('applies retry, exception codes, the deadline, safe redirects and code-list validation', async () => {
+			const run = await home.execute('bpmcOptions1');
+			expect(run.status, run.stderr).to.equal('success');
+			const results: Record<string, any> = {};
+			for (const c of CASES) {
+				const [success] = nodeOutput(run, c.name, 0);
+				const [failure] = nodeOutput(run, c.name, 1) ?? [];
+				results[c.name] = success ? { ok: true, status: success.json.statusCode } : { ok: false, error: failure.json.error };
+			}
+			checkResults(results, fault, other, 'n8n');
+		});
 	});
-});
+}

@@ -1,9 +1,9 @@
 /**
  * The fault matrix: 10,000 items, every fifth with a fault (connection reset, 503 burst, 429 with
  * Retry-After, slow headers, trickled body, malformed JSON, token expiry, login endpoint down), through
- * real Node-RED 4.1 and 5 and real n8n 2.40 against a server that speaks Bonita's login. Every item must
- * come out exactly once, as a success or as an error its fault explains, and nothing the runtimes printed
- * or answered may hold the marker password or any session id or token the server issued.
+ * real Node-RED 4.1 and 5 and real n8n 2.40 and 1.123 against a server that speaks Bonita's login. Every
+ * item must come out exactly once, as a success or as an error its fault explains, and nothing the runtimes
+ * printed or answered may hold the marker password or any session id or token the server issued.
  *
  *   npm run build && npm pack --pack-destination .tmp/pack
  *   BPM_PACKAGE_TGZ=.tmp/pack/<tgz> npx mocha test/e2e/fault-matrix.test.ts
@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { faultOf, malformedBody, startMatrixServer, type Answer, type MatrixServer } from '../peers/matrix-server';
 import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
-import { ensureN8n, ensureNodeRed4, ensureNodeRed5, type N8nRuntime } from '../support/runtimes';
+import { ensureN8n, ensureNodeRed4, ensureNodeRed5, N8N_VERSIONS, type N8nRuntime } from '../support/runtimes';
 import { MARKER_PASSWORD, packageTgz } from './package-under-test';
 
 const ITEMS = 10_000;
@@ -341,34 +341,36 @@ function n8nOutcomes(raw: any): { outcomes: Outcomes; unpaired: string[] } {
 	return { outcomes, unpaired };
 }
 
-describe('fault matrix in real n8n 2.40 (Node 24)', function () {
-	this.timeout(15 * 60 * 1000);
-	let server: MatrixServer;
-	let runtime: N8nRuntime;
-	let home: N8nHome;
+for (const version of N8N_VERSIONS) {
+	describe(`fault matrix in real n8n ${version} (Node 24)`, function () {
+		this.timeout(15 * 60 * 1000);
+		let server: MatrixServer;
+		let runtime: N8nRuntime;
+		let home: N8nHome;
 
-	before(async () => {
-		server = await startMatrixServer({ username: USER, password: MARKER_PASSWORD });
-		runtime = await ensureN8n();
-		home = await createN8nHome({ runtime, packageTgz: packageTgz() });
-		await home.importCredentials([{ id: 'bonitaMatrix1', name: 'Bonita matrix', type: 'bonitaApi', data: { url: server.url, username: USER, password: MARKER_PASSWORD } }]);
-		await home.importWorkflows([matrixWorkflow()]);
-	});
-	after(async () => {
-		await home?.remove();
-		await server?.close();
-	});
+		before(async () => {
+			server = await startMatrixServer({ username: USER, password: MARKER_PASSWORD });
+			runtime = await ensureN8n(version);
+			home = await createN8nHome({ runtime, packageTgz: packageTgz() });
+			await home.importCredentials([{ id: 'bonitaMatrix1', name: 'Bonita matrix', type: 'bonitaApi', data: { url: server.url, username: USER, password: MARKER_PASSWORD } }]);
+			await home.importWorkflows([matrixWorkflow()]);
+		});
+		after(async () => {
+			await home?.remove();
+			await server?.close();
+		});
 
-	it(`${ITEMS} items, ${IN_FLIGHT} requests in flight: each out exactly once and paired, every error explained by its fault, no secret in any output or log`, async () => {
-		const started = Date.now();
-		const run = await home.execute(WORKFLOW_ID, 10 * 60 * 1000);
-		const { raw } = run;
-		const output = `${run.stdout}\n${run.stderr}`;
-		expect(raw?.status, output.slice(-3000)).to.equal('success');
-		const { outcomes, unpaired } = n8nOutcomes(raw);
-		expect(unpaired.slice(0, 10), `${unpaired.length} items without their own index as pairedItem`).to.deep.equal([]);
-		const summary = checkMatrix(outcomes, server);
-		report('n8n 2.40', summary, server, started, `; n8n printed ${(output.length / 1e6).toFixed(1)} MB`);
-		expectNoSecrets([JSON.stringify(raw), output], server);
+		it(`${ITEMS} items, ${IN_FLIGHT} requests in flight: each out exactly once and paired, every error explained by its fault, no secret in any output or log`, async () => {
+			const started = Date.now();
+			const run = await home.execute(WORKFLOW_ID, 10 * 60 * 1000);
+			const { raw } = run;
+			const output = `${run.stdout}\n${run.stderr}`;
+			expect(raw?.status, output.slice(-3000)).to.equal('success');
+			const { outcomes, unpaired } = n8nOutcomes(raw);
+			expect(unpaired.slice(0, 10), `${unpaired.length} items without their own index as pairedItem`).to.deep.equal([]);
+			const summary = checkMatrix(outcomes, server);
+			report(`n8n ${version}`, summary, server, started, `; n8n printed ${(output.length / 1e6).toFixed(1)} MB`);
+			expectNoSecrets([JSON.stringify(raw), output], server);
+		});
 	});
-});
+}

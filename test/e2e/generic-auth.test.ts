@@ -4,7 +4,7 @@ import { startFaultServer, type FaultServer } from '../peers/fault-server';
 import { CLIENTS, REDIRECT_URI, startOidcPeer, type OidcPeer } from '../peers/oidc-provider';
 import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
-import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
+import { ensureN8n, ensureNodeRed4, ensureNodeRed5, N8N_VERSIONS } from '../support/runtimes';
 import { MARKER_PASSWORD, packageTgz } from './package-under-test';
 
 const USER = 'digest-user';
@@ -169,197 +169,199 @@ for (const [label, runtime] of [
 	});
 }
 
-describe('generic authentication in real n8n 2.40 (Node 24)', function () {
-	this.timeout(10 * 60 * 1000);
-	let lighttpd: Lighttpd;
-	let oidc: OidcPeer;
-	let fault: FaultServer;
-	let home: N8nHome;
+for (const version of N8N_VERSIONS) {
+	describe(`generic authentication in real n8n ${version} (Node 24)`, function () {
+		this.timeout(10 * 60 * 1000);
+		let lighttpd: Lighttpd;
+		let oidc: OidcPeer;
+		let fault: FaultServer;
+		let home: N8nHome;
 
-	before(async () => {
-		[lighttpd, oidc, fault] = await Promise.all([startLighttpd({ users: { [USER]: MARKER_PASSWORD } }), startOidcPeer(), startFaultServer()]);
-		home = await createN8nHome({ runtime: await ensureN8n(), packageTgz: packageTgz() });
-		const client = (clientId: string, clientSecret: string, clientAuthentication: string) => ({ tokenUrl: oidc.tokenUrl, clientId, clientSecret, clientAuthentication, scope: 'api:read' });
-		await home.importCredentials([
-			{ id: 'bpmcDigest1', name: 'Digest', type: 'httpDigestAuth', data: { user: USER, password: MARKER_PASSWORD } },
-			{ id: 'bpmcHeader1', name: 'Header', type: 'httpHeaderAuth', data: { name: 'X-API-Key', value: MARKER_PASSWORD } },
-			{ id: 'bpmcBasic1', name: 'Basic', type: 'httpBasicAuth', data: { user: 'ana', password: MARKER_PASSWORD } },
-			{ id: 'bpmcCc1', name: 'CC basic', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.basic.clientId, CLIENTS.basic.clientSecret, 'basic') },
-			{ id: 'bpmcCc2', name: 'CC post', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.post.clientId, CLIENTS.post.clientSecret, 'body') },
-			{ id: 'bpmcCc3', name: 'CC bad', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.post.clientId, `wrong-${MARKER_PASSWORD}`, 'body') },
-			{
-				id: 'bpmcCode1',
-				name: 'Code',
-				type: 'bpmAuthorizationCodeOAuth2Api',
-				data: { authorizationUrl: oidc.authorizationUrl, tokenUrl: oidc.tokenUrl, clientId: CLIENTS.public.clientId, redirectUri: REDIRECT_URI, scope: 'openid offline_access api:read' },
-			},
-		]);
-		await home.importWorkflows([
-			{
-				id: 'bpmcDigestRun',
-				name: 'digest',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [
-					{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-					{ id: 'c', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return Array.from({ length: ${CALLS} }, (_, i) => ({ json: { i } }));` } },
-					{
-						id: 'd',
-						name: 'Digest',
-						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
-						typeVersion: 1,
-						position: [400, 0],
-						parameters: { authentication: 'httpDigestAuth', method: 'GET', url: `${lighttpd.url}${DIGEST_TARGET}?run=n8n`, options: { concurrency: 1 } },
-						credentials: { httpDigestAuth: { id: 'bpmcDigest1', name: 'Digest' } },
-					},
-				],
-				connections: { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[{ node: 'Digest', type: 'main', index: 0 }]] } },
-			},
-			{
-				id: 'bpmcOAuthRun',
-				name: 'oauth2',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [
-					{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-					{ id: 'c', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return Array.from({ length: ${CALLS} }, (_, i) => ({ json: { i } }));` } },
-					{
-						id: 'o',
-						name: 'Client credentials',
-						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
-						typeVersion: 1,
-						position: [400, 0],
-						parameters: { authentication: 'bpmClientCredentialsOAuth2Api', method: 'GET', url: `${oidc.api.url}/resource` },
-						credentials: { bpmClientCredentialsOAuth2Api: { id: 'bpmcCc1', name: 'CC basic' } },
-					},
-					{
-						id: 't',
-						name: 'Token',
-						type: '@bpm-connect/n8n-nodes-bpm.bpmOAuth2Token',
-						typeVersion: 1,
-						position: [200, 200],
-						parameters: { operation: 'clientCredentials' },
-						credentials: { bpmClientCredentialsOAuth2Api: { id: 'bpmcCc2', name: 'CC post' } },
-					},
-					{
-						id: 'u',
-						name: 'With token',
-						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
-						typeVersion: 1,
-						position: [400, 200],
-						parameters: { authentication: 'accessToken', method: 'GET', url: `${oidc.api.url}/resource` },
-					},
-					{
-						id: 'b',
-						name: 'Bad secret',
-						type: '@bpm-connect/n8n-nodes-bpm.bpmOAuth2Token',
-						typeVersion: 1,
-						position: [200, 400],
-						onError: 'continueErrorOutput',
-						parameters: { operation: 'clientCredentials' },
-						credentials: { bpmClientCredentialsOAuth2Api: { id: 'bpmcCc3', name: 'CC bad' } },
-					},
-				],
-				connections: {
-					Start: { main: [[{ node: 'Items', type: 'main', index: 0 }, { node: 'Token', type: 'main', index: 0 }, { node: 'Bad secret', type: 'main', index: 0 }]] },
-					Items: { main: [[{ node: 'Client credentials', type: 'main', index: 0 }]] },
-					Token: { main: [[{ node: 'With token', type: 'main', index: 0 }]] },
+		before(async () => {
+			[lighttpd, oidc, fault] = await Promise.all([startLighttpd({ users: { [USER]: MARKER_PASSWORD } }), startOidcPeer(), startFaultServer()]);
+			home = await createN8nHome({ runtime: await ensureN8n(version), packageTgz: packageTgz() });
+			const client = (clientId: string, clientSecret: string, clientAuthentication: string) => ({ tokenUrl: oidc.tokenUrl, clientId, clientSecret, clientAuthentication, scope: 'api:read' });
+			await home.importCredentials([
+				{ id: 'bpmcDigest1', name: 'Digest', type: 'httpDigestAuth', data: { user: USER, password: MARKER_PASSWORD } },
+				{ id: 'bpmcHeader1', name: 'Header', type: 'httpHeaderAuth', data: { name: 'X-API-Key', value: MARKER_PASSWORD } },
+				{ id: 'bpmcBasic1', name: 'Basic', type: 'httpBasicAuth', data: { user: 'ana', password: MARKER_PASSWORD } },
+				{ id: 'bpmcCc1', name: 'CC basic', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.basic.clientId, CLIENTS.basic.clientSecret, 'basic') },
+				{ id: 'bpmcCc2', name: 'CC post', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.post.clientId, CLIENTS.post.clientSecret, 'body') },
+				{ id: 'bpmcCc3', name: 'CC bad', type: 'bpmClientCredentialsOAuth2Api', data: client(CLIENTS.post.clientId, `wrong-${MARKER_PASSWORD}`, 'body') },
+				{
+					id: 'bpmcCode1',
+					name: 'Code',
+					type: 'bpmAuthorizationCodeOAuth2Api',
+					data: { authorizationUrl: oidc.authorizationUrl, tokenUrl: oidc.tokenUrl, clientId: CLIENTS.public.clientId, redirectUri: REDIRECT_URI, scope: 'openid offline_access api:read' },
 				},
-			},
-		]);
-	});
-	after(async () => {
-		await home?.remove();
-		await Promise.all([lighttpd?.close(), oidc?.close(), fault?.close()]);
-	});
-
-	it("sends n8n's own Header Auth and Basic Auth credentials, and masks an echoed access token in the output", async () => {
-		const request = (name: string, y: number, parameters: object, credentials?: object) => ({
-			id: name,
-			name,
-			type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
-			typeVersion: 1,
-			position: [300, y],
-			parameters: { method: 'GET', ...parameters },
-			...(credentials ? { credentials } : {}),
+			]);
+			await home.importWorkflows([
+				{
+					id: 'bpmcDigestRun',
+					name: 'digest',
+					active: false,
+					settings: { executionOrder: 'v1' },
+					nodes: [
+						{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{ id: 'c', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return Array.from({ length: ${CALLS} }, (_, i) => ({ json: { i } }));` } },
+						{
+							id: 'd',
+							name: 'Digest',
+							type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+							typeVersion: 1,
+							position: [400, 0],
+							parameters: { authentication: 'httpDigestAuth', method: 'GET', url: `${lighttpd.url}${DIGEST_TARGET}?run=n8n`, options: { concurrency: 1 } },
+							credentials: { httpDigestAuth: { id: 'bpmcDigest1', name: 'Digest' } },
+						},
+					],
+					connections: { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[{ node: 'Digest', type: 'main', index: 0 }]] } },
+				},
+				{
+					id: 'bpmcOAuthRun',
+					name: 'oauth2',
+					active: false,
+					settings: { executionOrder: 'v1' },
+					nodes: [
+						{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{ id: 'c', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return Array.from({ length: ${CALLS} }, (_, i) => ({ json: { i } }));` } },
+						{
+							id: 'o',
+							name: 'Client credentials',
+							type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+							typeVersion: 1,
+							position: [400, 0],
+							parameters: { authentication: 'bpmClientCredentialsOAuth2Api', method: 'GET', url: `${oidc.api.url}/resource` },
+							credentials: { bpmClientCredentialsOAuth2Api: { id: 'bpmcCc1', name: 'CC basic' } },
+						},
+						{
+							id: 't',
+							name: 'Token',
+							type: '@bpm-connect/n8n-nodes-bpm.bpmOAuth2Token',
+							typeVersion: 1,
+							position: [200, 200],
+							parameters: { operation: 'clientCredentials' },
+							credentials: { bpmClientCredentialsOAuth2Api: { id: 'bpmcCc2', name: 'CC post' } },
+						},
+						{
+							id: 'u',
+							name: 'With token',
+							type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+							typeVersion: 1,
+							position: [400, 200],
+							parameters: { authentication: 'accessToken', method: 'GET', url: `${oidc.api.url}/resource` },
+						},
+						{
+							id: 'b',
+							name: 'Bad secret',
+							type: '@bpm-connect/n8n-nodes-bpm.bpmOAuth2Token',
+							typeVersion: 1,
+							position: [200, 400],
+							onError: 'continueErrorOutput',
+							parameters: { operation: 'clientCredentials' },
+							credentials: { bpmClientCredentialsOAuth2Api: { id: 'bpmcCc3', name: 'CC bad' } },
+						},
+					],
+					connections: {
+						Start: { main: [[{ node: 'Items', type: 'main', index: 0 }, { node: 'Token', type: 'main', index: 0 }, { node: 'Bad secret', type: 'main', index: 0 }]] },
+						Items: { main: [[{ node: 'Client credentials', type: 'main', index: 0 }]] },
+						Token: { main: [[{ node: 'With token', type: 'main', index: 0 }]] },
+					},
+				},
+			]);
 		});
-		const nodes = [
-			// Not /echo: an echoed secret in a body is the server's data, which no node masks.
-			request('Header', 0, { authentication: 'httpHeaderAuth', url: `${fault.url}/status/200?as=header` }, { httpHeaderAuth: { id: 'bpmcHeader1', name: 'Header' } }),
-			request('Basic', 150, { authentication: 'httpBasicAuth', url: `${fault.url}/status/200?as=basic` }, { httpBasicAuth: { id: 'bpmcBasic1', name: 'Basic' } }),
-			request('Echo', 300, { authentication: 'accessToken', accessToken: PARAMETER_TOKEN, url: echoingToken(fault, PARAMETER_TOKEN) }),
-		];
-		await home.importWorkflows([
-			{
-				id: 'bpmcStatic',
-				name: 'static schemes',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, ...nodes],
-				connections: { Start: { main: [nodes.map((node) => ({ node: node.name, type: 'main', index: 0 }))] } },
-			},
-		]);
-		const run = await home.execute('bpmcStatic');
-		expect(run.status, run.stderr).to.equal('success');
-		const sent = (as: string) => fault.requests.find((r) => r.url.endsWith(`as=${as}`))!.headers;
-		expect(sent('header')['x-api-key']).to.equal(MARKER_PASSWORD);
-		expect(sent('basic').authorization).to.equal(`Basic ${Buffer.from(`ana:${MARKER_PASSWORD}`).toString('base64')}`);
-		expect(fault.requests.find((r) => r.url.includes('X-Echo'))!.headers.authorization).to.equal(`Bearer ${PARAMETER_TOKEN}`);
-		expect(nodeOutput(run, 'Echo', 0)[0].json.headers['x-echo']).to.be.a('string').and.not.to.contain(PARAMETER_TOKEN);
-		expect(JSON.stringify(run.raw)).not.to.contain(MARKER_PASSWORD);
-	});
+		after(async () => {
+			await home?.remove();
+			await Promise.all([lighttpd?.close(), oidc?.close(), fault?.close()]);
+		});
 
-	it('gets one client-credentials token for all items, hands a Token node\'s token to BPM Request, reports a bad secret', async () => {
-		const run = await home.execute('bpmcOAuthRun');
-		expect(run.status, run.stderr).to.equal('success');
-		expect(nodeOutput(run, 'Client credentials', 0).map((item: { json: { statusCode: number } }) => item.json.statusCode)).to.deep.equal(Array(CALLS).fill(200));
-		expect(oidc.tokenRequests.filter((r) => r.clientId === CLIENTS.basic.clientId).map((r) => r.clientAuth)).to.deep.equal(['basic']);
-		const [token] = nodeOutput(run, 'Token', 0);
-		expect(token.json).to.include({ tokenType: 'bearer' }).and.to.have.property('accessToken');
-		expect(nodeOutput(run, 'With token', 0)[0].json.statusCode).to.equal(200);
-		const [failed] = nodeOutput(run, 'Bad secret', 1);
-		expect(failed.json.error).to.include({ kind: 'login', status: 401 });
-		expect(failed.json.error.message).to.contain('invalid_client');
-		expect(JSON.stringify(run.raw) + run.stderr + run.stdout).not.to.contain(MARKER_PASSWORD);
-	});
+		it("sends n8n's own Header Auth and Basic Auth credentials, and masks an echoed access token in the output", async () => {
+			const request = (name: string, y: number, parameters: object, credentials?: object) => ({
+				id: name,
+				name,
+				type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+				typeVersion: 1,
+				position: [300, y],
+				parameters: { method: 'GET', ...parameters },
+				...(credentials ? { credentials } : {}),
+			});
+			const nodes = [
+				// Not /echo: an echoed secret in a body is the server's data, which no node masks.
+				request('Header', 0, { authentication: 'httpHeaderAuth', url: `${fault.url}/status/200?as=header` }, { httpHeaderAuth: { id: 'bpmcHeader1', name: 'Header' } }),
+				request('Basic', 150, { authentication: 'httpBasicAuth', url: `${fault.url}/status/200?as=basic` }, { httpBasicAuth: { id: 'bpmcBasic1', name: 'Basic' } }),
+				request('Echo', 300, { authentication: 'accessToken', accessToken: PARAMETER_TOKEN, url: echoingToken(fault, PARAMETER_TOKEN) }),
+			];
+			await home.importWorkflows([
+				{
+					id: 'bpmcStatic',
+					name: 'static schemes',
+					active: false,
+					settings: { executionOrder: 'v1' },
+					nodes: [{ id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, ...nodes],
+					connections: { Start: { main: [nodes.map((node) => ({ node: node.name, type: 'main', index: 0 }))] } },
+				},
+			]);
+			const run = await home.execute('bpmcStatic');
+			expect(run.status, run.stderr).to.equal('success');
+			const sent = (as: string) => fault.requests.find((r) => r.url.endsWith(`as=${as}`))!.headers;
+			expect(sent('header')['x-api-key']).to.equal(MARKER_PASSWORD);
+			expect(sent('basic').authorization).to.equal(`Basic ${Buffer.from(`ana:${MARKER_PASSWORD}`).toString('base64')}`);
+			expect(fault.requests.find((r) => r.url.includes('X-Echo'))!.headers.authorization).to.equal(`Bearer ${PARAMETER_TOKEN}`);
+			expect(nodeOutput(run, 'Echo', 0)[0].json.headers['x-echo']).to.be.a('string').and.not.to.contain(PARAMETER_TOKEN);
+			expect(JSON.stringify(run.raw)).not.to.contain(MARKER_PASSWORD);
+		});
 
-	it("answers lighttpd SHA-512-256 Digest with n8n's own Digest Auth credential, reusing the nonce across items", async () => {
-		const run = await home.execute('bpmcDigestRun');
-		expect(run.status, run.stderr).to.equal('success');
-		const out = nodeOutput(run, 'Digest', 0);
-		expect(out.map((item: { json: { statusCode: number } }) => item.json.statusCode)).to.deep.equal(Array(CALLS).fill(200));
-		await expectOneChallenge(lighttpd, 'n8n');
-		expect(JSON.stringify(run.raw) + run.stderr + run.stdout).not.to.contain(MARKER_PASSWORD);
-	});
+		it('gets one client-credentials token for all items, hands a Token node\'s token to BPM Request, reports a bad secret', async () => {
+			const run = await home.execute('bpmcOAuthRun');
+			expect(run.status, run.stderr).to.equal('success');
+			expect(nodeOutput(run, 'Client credentials', 0).map((item: { json: { statusCode: number } }) => item.json.statusCode)).to.deep.equal(Array(CALLS).fill(200));
+			expect(oidc.tokenRequests.filter((r) => r.clientId === CLIENTS.basic.clientId).map((r) => r.clientAuth)).to.deep.equal(['basic']);
+			const [token] = nodeOutput(run, 'Token', 0);
+			expect(token.json).to.include({ tokenType: 'bearer' }).and.to.have.property('accessToken');
+			expect(nodeOutput(run, 'With token', 0)[0].json.statusCode).to.equal(200);
+			const [failed] = nodeOutput(run, 'Bad secret', 1);
+			expect(failed.json.error).to.include({ kind: 'login', status: 401 });
+			expect(failed.json.error.message).to.contain('invalid_client');
+			expect(JSON.stringify(run.raw) + run.stderr + run.stdout).not.to.contain(MARKER_PASSWORD);
+		});
 
-	it('runs the authorization code flow with PKCE through the Token node: link in one run, code exchange in the next', async () => {
-		const start = { id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-		const tokenNode = (parameters: object) => ({ id: 't', name: 'Token', type: '@bpm-connect/n8n-nodes-bpm.bpmOAuth2Token', typeVersion: 1, position: [400, 0], parameters, credentials: { bpmAuthorizationCodeOAuth2Api: { id: 'bpmcCode1', name: 'Code' } } });
-		await home.importWorkflows([
-			{ id: 'bpmcLink', name: 'link', active: false, settings: { executionOrder: 'v1' }, nodes: [start, tokenNode({ operation: 'authorizationUrl' })], connections: { Start: { main: [[{ node: 'Token', type: 'main', index: 0 }]] } } },
-		]);
-		const linkRun = await home.execute('bpmcLink');
-		expect(linkRun.status, linkRun.stderr).to.equal('success');
-		const [link] = nodeOutput(linkRun, 'Token', 0);
-		const { code } = await oidc.authorize(`${link.json.authorizationUrl}&prompt=consent`);
-		await home.importWorkflows([
-			{
-				id: 'bpmcExchange',
-				name: 'exchange',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [
-					start,
-					{ id: 'c', name: 'Redirect', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return [{ json: { query: { code: ${JSON.stringify(code)} }, codeVerifier: ${JSON.stringify(link.json.codeVerifier)} } }];` } },
-					tokenNode({ operation: 'authorizationCode', codeVerifier: '={{ $json.codeVerifier }}' }),
-					{ id: 'u', name: 'With token', type: '@bpm-connect/n8n-nodes-bpm.bpmRequest', typeVersion: 1, position: [600, 0], parameters: { authentication: 'accessToken', method: 'GET', url: `${oidc.api.url}/resource` } },
-				],
-				connections: { Start: { main: [[{ node: 'Redirect', type: 'main', index: 0 }]] }, Redirect: { main: [[{ node: 'Token', type: 'main', index: 0 }]] }, Token: { main: [[{ node: 'With token', type: 'main', index: 0 }]] } },
-			},
-		]);
-		const run = await home.execute('bpmcExchange');
-		expect(run.status, run.stderr).to.equal('success');
-		expect(nodeOutput(run, 'Token', 0)[0].json).to.include({ tokenType: 'bearer', scope: 'openid offline_access api:read' }).and.to.have.property('refreshToken');
-		expect(nodeOutput(run, 'With token', 0)[0].json.body).to.deep.equal({ client: CLIENTS.public.clientId, scope: 'openid offline_access api:read' });
+		it("answers lighttpd SHA-512-256 Digest with n8n's own Digest Auth credential, reusing the nonce across items", async () => {
+			const run = await home.execute('bpmcDigestRun');
+			expect(run.status, run.stderr).to.equal('success');
+			const out = nodeOutput(run, 'Digest', 0);
+			expect(out.map((item: { json: { statusCode: number } }) => item.json.statusCode)).to.deep.equal(Array(CALLS).fill(200));
+			await expectOneChallenge(lighttpd, 'n8n');
+			expect(JSON.stringify(run.raw) + run.stderr + run.stdout).not.to.contain(MARKER_PASSWORD);
+		});
+
+		it('runs the authorization code flow with PKCE through the Token node: link in one run, code exchange in the next', async () => {
+			const start = { id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+			const tokenNode = (parameters: object) => ({ id: 't', name: 'Token', type: '@bpm-connect/n8n-nodes-bpm.bpmOAuth2Token', typeVersion: 1, position: [400, 0], parameters, credentials: { bpmAuthorizationCodeOAuth2Api: { id: 'bpmcCode1', name: 'Code' } } });
+			await home.importWorkflows([
+				{ id: 'bpmcLink', name: 'link', active: false, settings: { executionOrder: 'v1' }, nodes: [start, tokenNode({ operation: 'authorizationUrl' })], connections: { Start: { main: [[{ node: 'Token', type: 'main', index: 0 }]] } } },
+			]);
+			const linkRun = await home.execute('bpmcLink');
+			expect(linkRun.status, linkRun.stderr).to.equal('success');
+			const [link] = nodeOutput(linkRun, 'Token', 0);
+			const { code } = await oidc.authorize(`${link.json.authorizationUrl}&prompt=consent`);
+			await home.importWorkflows([
+				{
+					id: 'bpmcExchange',
+					name: 'exchange',
+					active: false,
+					settings: { executionOrder: 'v1' },
+					nodes: [
+						start,
+						{ id: 'c', name: 'Redirect', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return [{ json: { query: { code: ${JSON.stringify(code)} }, codeVerifier: ${JSON.stringify(link.json.codeVerifier)} } }];` } },
+						tokenNode({ operation: 'authorizationCode', codeVerifier: '={{ $json.codeVerifier }}' }),
+						{ id: 'u', name: 'With token', type: '@bpm-connect/n8n-nodes-bpm.bpmRequest', typeVersion: 1, position: [600, 0], parameters: { authentication: 'accessToken', method: 'GET', url: `${oidc.api.url}/resource` } },
+					],
+					connections: { Start: { main: [[{ node: 'Redirect', type: 'main', index: 0 }]] }, Redirect: { main: [[{ node: 'Token', type: 'main', index: 0 }]] }, Token: { main: [[{ node: 'With token', type: 'main', index: 0 }]] } },
+				},
+			]);
+			const run = await home.execute('bpmcExchange');
+			expect(run.status, run.stderr).to.equal('success');
+			expect(nodeOutput(run, 'Token', 0)[0].json).to.include({ tokenType: 'bearer', scope: 'openid offline_access api:read' }).and.to.have.property('refreshToken');
+			expect(nodeOutput(run, 'With token', 0)[0].json.body).to.deep.equal({ client: CLIENTS.public.clientId, scope: 'openid offline_access api:read' });
+		});
 	});
-});
+}

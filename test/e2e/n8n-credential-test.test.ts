@@ -3,8 +3,8 @@ import { expect } from 'chai';
 import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
 import { CLIENTS, startOidcPeer, type OidcPeer } from '../peers/oidc-provider';
 import { captureOutput } from '../support/captured-output';
-import { createN8nHome, type N8nHome } from '../support/n8n-runner';
-import { ensureN8n } from '../support/runtimes';
+import { createN8nHome, n8nServesRest, type N8nHome } from '../support/n8n-runner';
+import { ensureN8n, N8N_VERSIONS } from '../support/runtimes';
 import { MARKER_PASSWORD, packageTgz, SIM_USER } from './package-under-test';
 
 /** A running n8n server with an owner account: the credential test only exists behind its REST API. */
@@ -15,7 +15,7 @@ async function startN8nServer(home: N8nHome, runtime: { node: string; bin: strin
 	child.stderr?.on('data', (chunk) => (log += chunk));
 	const base = `http://127.0.0.1:${home.env.N8N_PORT}`;
 	const deadline = Date.now() + 120_000;
-	while (!(await fetch(`${base}/healthz/readiness`).then((r) => r.ok, () => false))) {
+	while (!(await n8nServesRest(base))) {
 		if (Date.now() > deadline) throw new Error(`n8n did not become ready:\n${log.slice(-2000)}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
@@ -39,66 +39,68 @@ async function startN8nServer(home: N8nHome, runtime: { node: string; bin: strin
 	};
 }
 
-describe('credential tests in a running n8n', function () {
-	this.timeout(10 * 60 * 1000);
-	let simulator: BonitaSimulator;
-	let oidc: OidcPeer;
-	let home: N8nHome;
-	let server: Awaited<ReturnType<typeof startN8nServer>>;
+for (const version of N8N_VERSIONS) {
+	describe(`credential tests in a running n8n ${version} (Node 24)`, function () {
+		this.timeout(10 * 60 * 1000);
+		let simulator: BonitaSimulator;
+		let oidc: OidcPeer;
+		let home: N8nHome;
+		let server: Awaited<ReturnType<typeof startN8nServer>>;
 
-	before(async () => {
-		[simulator, oidc] = await Promise.all([startBonitaSimulator({ users: { [SIM_USER]: MARKER_PASSWORD } }), startOidcPeer()]);
-		const runtime = await ensureN8n();
-		home = await createN8nHome({ runtime, packageTgz: packageTgz() });
-		server = await startN8nServer(home, runtime);
+		before(async () => {
+			[simulator, oidc] = await Promise.all([startBonitaSimulator({ users: { [SIM_USER]: MARKER_PASSWORD } }), startOidcPeer()]);
+			const runtime = await ensureN8n(version);
+			home = await createN8nHome({ runtime, packageTgz: packageTgz() });
+			server = await startN8nServer(home, runtime);
+		});
+		after(async () => {
+			server?.stop();
+			await home?.remove();
+			await Promise.all([simulator?.close(), oidc?.close()]);
+		});
+
+		const test = async (password: string) => {
+			const data = { url: simulator.url, username: SIM_USER, password };
+			const created = await server.rest('/credentials', { name: `Bonita ${password}`, type: 'bonitaApi', data });
+			return (await server.rest('/credentials/test', { credentials: { id: created.data.id, name: created.data.name, type: 'bonitaApi', data } })).data;
+		};
+
+		it('Bonita: logs in for real and reports success', async () => {
+			expect(await test(MARKER_PASSWORD)).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
+			expect(simulator.stats.logins).to.equal(1);
+		});
+
+		it('Bonita: reports a refused password as an error', async () => {
+			const result = await test('not-the-password');
+			expect(result.status).to.equal('Error');
+			// n8n itself sends a failing test request twice; what matters is that Bonita saw the refused login.
+			expect(simulator.stats.loginFailures).to.be.greaterThan(0);
+			expect(simulator.stats.logins).to.equal(1);
+			expect(JSON.stringify(result) + server.log()).not.to.contain('not-the-password');
+		});
+
+		const testClient = async (clientId: string, clientSecret: string, clientAuthentication: 'basic' | 'body') => {
+			const data = { tokenUrl: oidc.tokenUrl, clientId, clientSecret, clientAuthentication, scope: 'api:read', audience: '', baseUrl: '' };
+			const type = 'bpmClientCredentialsOAuth2Api';
+			const created = await server.rest('/credentials', { name: `OAuth2 ${clientId} ${clientAuthentication}`, type, data });
+			return (await server.rest('/credentials/test', { credentials: { id: created.data.id, name: created.data.name, type, data } })).data;
+		};
+
+		it('OAuth2 client credentials: asks the token endpoint for real, client sent as Basic or in the body', async () => {
+			expect(await testClient(CLIENTS.basic.clientId, CLIENTS.basic.clientSecret, 'basic')).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
+			expect(await testClient(CLIENTS.post.clientId, CLIENTS.post.clientSecret, 'body')).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
+			expect(oidc.tokenRequests.map((r) => [r.clientId, r.clientAuth, r.scope, r.status])).to.deep.equal([
+				[CLIENTS.basic.clientId, 'basic', 'api:read', 200],
+				[CLIENTS.post.clientId, 'body', 'api:read', 200],
+			]);
+		});
+
+		it('OAuth2 client credentials: reports a wrong secret as an error', async () => {
+			const wrong = `wrong-${MARKER_PASSWORD}`;
+			const result = await testClient(CLIENTS.post.clientId, wrong, 'body');
+			expect(result.status).to.equal('Error');
+			expect(oidc.tokenRequests.at(-1)).to.include({ clientId: CLIENTS.post.clientId, status: 401, error: 'invalid_client' });
+			expect(JSON.stringify(result) + server.log()).not.to.contain(wrong);
+		});
 	});
-	after(async () => {
-		server?.stop();
-		await home?.remove();
-		await Promise.all([simulator?.close(), oidc?.close()]);
-	});
-
-	const test = async (password: string) => {
-		const data = { url: simulator.url, username: SIM_USER, password };
-		const created = await server.rest('/credentials', { name: `Bonita ${password}`, type: 'bonitaApi', data });
-		return (await server.rest('/credentials/test', { credentials: { id: created.data.id, name: created.data.name, type: 'bonitaApi', data } })).data;
-	};
-
-	it('Bonita: logs in for real and reports success', async () => {
-		expect(await test(MARKER_PASSWORD)).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
-		expect(simulator.stats.logins).to.equal(1);
-	});
-
-	it('Bonita: reports a refused password as an error', async () => {
-		const result = await test('not-the-password');
-		expect(result.status).to.equal('Error');
-		// n8n itself sends a failing test request twice; what matters is that Bonita saw the refused login.
-		expect(simulator.stats.loginFailures).to.be.greaterThan(0);
-		expect(simulator.stats.logins).to.equal(1);
-		expect(JSON.stringify(result) + server.log()).not.to.contain('not-the-password');
-	});
-
-	const testClient = async (clientId: string, clientSecret: string, clientAuthentication: 'basic' | 'body') => {
-		const data = { tokenUrl: oidc.tokenUrl, clientId, clientSecret, clientAuthentication, scope: 'api:read', audience: '', baseUrl: '' };
-		const type = 'bpmClientCredentialsOAuth2Api';
-		const created = await server.rest('/credentials', { name: `OAuth2 ${clientId} ${clientAuthentication}`, type, data });
-		return (await server.rest('/credentials/test', { credentials: { id: created.data.id, name: created.data.name, type, data } })).data;
-	};
-
-	it('OAuth2 client credentials: asks the token endpoint for real, client sent as Basic or in the body', async () => {
-		expect(await testClient(CLIENTS.basic.clientId, CLIENTS.basic.clientSecret, 'basic')).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
-		expect(await testClient(CLIENTS.post.clientId, CLIENTS.post.clientSecret, 'body')).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
-		expect(oidc.tokenRequests.map((r) => [r.clientId, r.clientAuth, r.scope, r.status])).to.deep.equal([
-			[CLIENTS.basic.clientId, 'basic', 'api:read', 200],
-			[CLIENTS.post.clientId, 'body', 'api:read', 200],
-		]);
-	});
-
-	it('OAuth2 client credentials: reports a wrong secret as an error', async () => {
-		const wrong = `wrong-${MARKER_PASSWORD}`;
-		const result = await testClient(CLIENTS.post.clientId, wrong, 'body');
-		expect(result.status).to.equal('Error');
-		expect(oidc.tokenRequests.at(-1)).to.include({ clientId: CLIENTS.post.clientId, status: 401, error: 'invalid_client' });
-		expect(JSON.stringify(result) + server.log()).not.to.contain(wrong);
-	});
-});
+}

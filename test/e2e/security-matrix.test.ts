@@ -5,7 +5,7 @@ import { startTlsServer, type TlsServer } from '../peers/tls-server';
 import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
 import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
-import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
+import { ensureN8n, ensureNodeRed4, ensureNodeRed5, N8N_VERSIONS } from '../support/runtimes';
 import { MARKER_PASSWORD, packageTgz } from './package-under-test';
 
 /** A hostile server's tricks, then an ordinary call: each is reported on its own and the node carries on. */
@@ -110,70 +110,72 @@ for (const [label, runtime] of [
 	});
 }
 
-describe('a hostile server and shared hosts in real n8n 2.40 (Node 24)', function () {
-	this.timeout(10 * 60 * 1000);
-	let fault: FaultServer;
-	let tls: TlsServer;
-	let simulator: BonitaSimulator;
-	let home: N8nHome;
+for (const version of N8N_VERSIONS) {
+	describe(`a hostile server and shared hosts in real n8n ${version} (Node 24)`, function () {
+		this.timeout(10 * 60 * 1000);
+		let fault: FaultServer;
+		let tls: TlsServer;
+		let simulator: BonitaSimulator;
+		let home: N8nHome;
 
-	before(async () => {
-		[fault, tls, simulator] = await Promise.all([startFaultServer(), createTestPki().then((pki) => startTlsServer(pki, { cert: 'self-signed' })), startBonitaSimulator({ users: SIM_USERS })]);
-		home = await createN8nHome({ runtime: await ensureN8n(), packageTgz: packageTgz() });
-		await home.importCredentials(
-			Object.entries(SIM_USERS).map(([username, password], i) => ({ id: `bpmcSec${i}`, name: username, type: 'bonitaApi', data: { url: simulator.url, username, password } })),
-		);
-		const request = (name: string, y: number, parameters: object, credentials?: object) => ({
-			id: name,
-			name,
-			type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
-			typeVersion: 1,
-			position: [400, y],
-			onError: 'continueErrorOutput',
-			parameters: { method: 'GET', ...parameters },
-			...(credentials ? { credentials } : {}),
-		});
-		const nodes = [
-			{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			...CASES.map((c, i) => request(c.name, i * 150, { authentication: 'none', url: c.url(fault, tls), options: c.options ?? {} })),
-			...Object.keys(SIM_USERS).map((username, i) =>
-				request(username, 1500 + i * 150, { authentication: 'bonitaApi', url: 'API/system/session/unusedId' }, { bonitaApi: { id: `bpmcSec${i}`, name: username } }),
-			),
-		];
-		const chain = [...CASES.map((c) => c.name), ...Object.keys(SIM_USERS)];
-		await home.importWorkflows([
-			{
-				id: 'bpmcSecurity',
-				name: 'security',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes,
-				// One after the other (success and error alike), so the cases do not race and the sessions log in in order.
-				connections: Object.fromEntries(
-					['Start', ...chain.slice(0, -1)].map((from, i) => [from, { main: from === 'Start' ? [[{ node: chain[i], type: 'main', index: 0 }]] : [[{ node: chain[i], type: 'main', index: 0 }], [{ node: chain[i], type: 'main', index: 0 }]] }]),
+		before(async () => {
+			[fault, tls, simulator] = await Promise.all([startFaultServer(), createTestPki().then((pki) => startTlsServer(pki, { cert: 'self-signed' })), startBonitaSimulator({ users: SIM_USERS })]);
+			home = await createN8nHome({ runtime: await ensureN8n(version), packageTgz: packageTgz() });
+			await home.importCredentials(
+				Object.entries(SIM_USERS).map(([username, password], i) => ({ id: `bpmcSec${i}`, name: username, type: 'bonitaApi', data: { url: simulator.url, username, password } })),
+			);
+			const request = (name: string, y: number, parameters: object, credentials?: object) => ({
+				id: name,
+				name,
+				type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+				typeVersion: 1,
+				position: [400, y],
+				onError: 'continueErrorOutput',
+				parameters: { method: 'GET', ...parameters },
+				...(credentials ? { credentials } : {}),
+			});
+			const nodes = [
+				{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				...CASES.map((c, i) => request(c.name, i * 150, { authentication: 'none', url: c.url(fault, tls), options: c.options ?? {} })),
+				...Object.keys(SIM_USERS).map((username, i) =>
+					request(username, 1500 + i * 150, { authentication: 'bonitaApi', url: 'API/system/session/unusedId' }, { bonitaApi: { id: `bpmcSec${i}`, name: username } }),
 				),
-			},
-		]);
-	});
-	after(async () => {
-		await home?.remove();
-		await Promise.all([fault?.close(), tls?.close(), simulator?.close()]);
-	});
+			];
+			const chain = [...CASES.map((c) => c.name), ...Object.keys(SIM_USERS)];
+			await home.importWorkflows([
+				{
+					id: 'bpmcSecurity',
+					name: 'security',
+					active: false,
+					settings: { executionOrder: 'v1' },
+					nodes,
+					// One after the other (success and error alike), so the cases do not race and the sessions log in in order.
+					connections: Object.fromEntries(
+						['Start', ...chain.slice(0, -1)].map((from, i) => [from, { main: from === 'Start' ? [[{ node: chain[i], type: 'main', index: 0 }]] : [[{ node: chain[i], type: 'main', index: 0 }], [{ node: chain[i], type: 'main', index: 0 }]] }]),
+					),
+				},
+			]);
+		});
+		after(async () => {
+			await home?.remove();
+			await Promise.all([fault?.close(), tls?.close(), simulator?.close()]);
+		});
 
-	it('reports each trick of a hostile server on the error output, carries on, and keeps two credentials for one host apart', async () => {
-		const run = await home.execute('bpmcSecurity');
-		expect(run.status, run.stderr).to.equal('success');
-		const results: Record<string, Result> = {};
-		for (const c of CASES) {
-			const [success] = nodeOutput(run, c.name, 0);
-			const [failure] = nodeOutput(run, c.name, 1) ?? [];
-			results[c.name] = success ? { ok: true, status: success.json.statusCode, text: JSON.stringify(success.json.body) } : { ok: false, error: failure.json.error };
-		}
-		checkResults(results);
-		checkSeparateSessions(
-			simulator,
-			Object.keys(SIM_USERS).map((username) => nodeOutput(run, username, 0)[0].json.body.user_name),
-		);
-		expect(JSON.stringify(run.raw) + run.stdout + run.stderr).not.to.contain(MARKER_PASSWORD);
+		it('reports each trick of a hostile server on the error output, carries on, and keeps two credentials for one host apart', async () => {
+			const run = await home.execute('bpmcSecurity');
+			expect(run.status, run.stderr).to.equal('success');
+			const results: Record<string, Result> = {};
+			for (const c of CASES) {
+				const [success] = nodeOutput(run, c.name, 0);
+				const [failure] = nodeOutput(run, c.name, 1) ?? [];
+				results[c.name] = success ? { ok: true, status: success.json.statusCode, text: JSON.stringify(success.json.body) } : { ok: false, error: failure.json.error };
+			}
+			checkResults(results);
+			checkSeparateSessions(
+				simulator,
+				Object.keys(SIM_USERS).map((username) => nodeOutput(run, username, 0)[0].json.body.user_name),
+			);
+			expect(JSON.stringify(run.raw) + run.stdout + run.stderr).not.to.contain(MARKER_PASSWORD);
+		});
 	});
-});
+}

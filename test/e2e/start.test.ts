@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { captureOutput } from '../support/captured-output';
 import { freePort } from '../support/node-red-runner';
-import { ensureChromium, REPO_ROOT } from '../support/runtimes';
+import { CHROMIUM_ARGS, ensureChromium, REPO_ROOT } from '../support/runtimes';
 import { saveScreenshot } from '../support/screenshots';
 import { until } from './package-under-test';
 
@@ -22,8 +22,6 @@ const EXAMPLES = [
 	{ inject: 'bpmc-simplicite-inject', done: 'simplicite done', errors: 'simplicite errors' },
 	{ inject: 'bpmc-funnelback-inject', done: 'funnelback done', errors: 'funnelback errors' },
 ];
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('npm start: the first look', function () {
 	this.timeout(3 * 60 * 1000);

@@ -4,7 +4,7 @@ import { startFunnelbackSimulator } from '../simulators/funnelback';
 import { startSimpliciteSimulator } from '../simulators/simplicite';
 import { createN8nHome, nodeOutput, type N8nHome } from '../support/n8n-runner';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
-import { ensureN8n, ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
+import { ensureN8n, ensureNodeRed4, ensureNodeRed5, N8N_VERSIONS } from '../support/runtimes';
 import { MARKER_PASSWORD, packageTgz, readJson, until } from './package-under-test';
 
 interface Simulator {
@@ -187,75 +187,77 @@ for (const [label, runtime] of [
 	});
 }
 
-describe('vendors end to end in real n8n 2.40 (Node 24)', function () {
-	this.timeout(10 * 60 * 1000);
-	const sims = new Map<string, Simulator>();
-	let home: N8nHome;
-	before(async () => {
-		for (const job of JOBS) sims.set(job.vendor, await job.start());
-		home = await createN8nHome({ runtime: await ensureN8n(), packageTgz: packageTgz() });
-		await home.importCredentials(
-			JOBS.flatMap((job) => [`cred${job.vendor}`, `${job.vendor}Sim`].map((id) => ({ id, name: id, type: job.credentialType, data: job.settings(sims.get(job.vendor)!) }))),
-		);
-		await home.importWorkflows(JOBS.flatMap((job) => readJson<object[]>(`workflows/${job.example}`)));
-		await home.importWorkflows(
-			JOBS.map((job) => {
+for (const version of N8N_VERSIONS) {
+	describe(`vendors end to end in real n8n ${version} (Node 24)`, function () {
+		this.timeout(10 * 60 * 1000);
+		const sims = new Map<string, Simulator>();
+		let home: N8nHome;
+		before(async () => {
+			for (const job of JOBS) sims.set(job.vendor, await job.start());
+			home = await createN8nHome({ runtime: await ensureN8n(version), packageTgz: packageTgz() });
+			await home.importCredentials(
+				JOBS.flatMap((job) => [`cred${job.vendor}`, `${job.vendor}Sim`].map((id) => ({ id, name: id, type: job.credentialType, data: job.settings(sims.get(job.vendor)!) }))),
+			);
+			await home.importWorkflows(JOBS.flatMap((job) => readJson<object[]>(`workflows/${job.example}`)));
+			await home.importWorkflows(
+				JOBS.map((job) => {
+					const sim = sims.get(job.vendor)!;
+					const nodes = job.steps.map((step, i) => ({
+						id: `${job.vendor}-${step.name}`,
+						name: step.name,
+						type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
+						typeVersion: 1,
+						position: [200 * (i + 1), 0],
+						parameters: {
+							authentication: step.name === 'expire' ? 'none' : job.credentialType,
+							method: step.method,
+							url: absolute(step, sim, step.n8nUrl),
+							sendBody: step.json !== undefined,
+							jsonBody: JSON.stringify(step.json ?? {}),
+							options: step.logout ? { logoutAfterRun: true } : {},
+						},
+						...(step.name === 'expire' ? {} : { credentials: { [job.credentialType]: { id: `cred${job.vendor}`, name: job.vendor } } }),
+					}));
+					const names = ['Start', ...job.steps.map((s) => s.name)];
+					return {
+						id: `bpmcV${job.vendor}`.slice(0, 16),
+						name: `${job.vendor} job`,
+						active: false,
+						settings: { executionOrder: 'v1' },
+						nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, ...nodes],
+						connections: Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }])),
+					};
+				}),
+			);
+		});
+		after(async () => {
+			await home?.remove();
+			await Promise.all([...sims.values()].map((sim) => sim.close()));
+		});
+
+		for (const job of JOBS) {
+			it(`${job.vendor}: does its job across a forced expiry with exactly two logins`, async () => {
 				const sim = sims.get(job.vendor)!;
-				const nodes = job.steps.map((step, i) => ({
-					id: `${job.vendor}-${step.name}`,
-					name: step.name,
-					type: '@bpm-connect/n8n-nodes-bpm.bpmRequest',
-					typeVersion: 1,
-					position: [200 * (i + 1), 0],
-					parameters: {
-						authentication: step.name === 'expire' ? 'none' : job.credentialType,
-						method: step.method,
-						url: absolute(step, sim, step.n8nUrl),
-						sendBody: step.json !== undefined,
-						jsonBody: JSON.stringify(step.json ?? {}),
-						options: step.logout ? { logoutAfterRun: true } : {},
-					},
-					...(step.name === 'expire' ? {} : { credentials: { [job.credentialType]: { id: `cred${job.vendor}`, name: job.vendor } } }),
-				}));
-				const names = ['Start', ...job.steps.map((s) => s.name)];
-				return {
-					id: `bpmcV${job.vendor}`.slice(0, 16),
-					name: `${job.vendor} job`,
-					active: false,
-					settings: { executionOrder: 'v1' },
-					nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }, ...nodes],
-					connections: Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }])),
-				};
-			}),
-		);
-	});
-	after(async () => {
-		await home?.remove();
-		await Promise.all([...sims.values()].map((sim) => sim.close()));
-	});
+				sim.resetStats();
+				const run = await home.execute(`bpmcV${job.vendor}`.slice(0, 16));
+				expect(run.status, run.stderr).to.equal('success');
+				const results = Object.fromEntries(job.steps.map((step) => [step.name, nodeOutput(run, step.name, 0)[0]?.json.statusCode]));
+				expect(results).to.deep.equal(job.expected);
+				expect(sim.stats.logins).to.equal(2);
+				if (job.steps.some((step) => step.logout)) expect(sim.stats.logouts).to.equal(1);
+				expect(JSON.stringify(run.raw)).not.to.contain(MARKER_PASSWORD);
+			});
+		}
 
-	for (const job of JOBS) {
-		it(`${job.vendor}: does its job across a forced expiry with exactly two logins`, async () => {
-			const sim = sims.get(job.vendor)!;
-			sim.resetStats();
-			const run = await home.execute(`bpmcV${job.vendor}`.slice(0, 16));
-			expect(run.status, run.stderr).to.equal('success');
-			const results = Object.fromEntries(job.steps.map((step) => [step.name, nodeOutput(run, step.name, 0)[0]?.json.statusCode]));
-			expect(results).to.deep.equal(job.expected);
-			expect(sim.stats.logins).to.equal(2);
-			if (job.steps.some((step) => step.logout)) expect(sim.stats.logouts).to.equal(1);
-			expect(JSON.stringify(run.raw)).not.to.contain(MARKER_PASSWORD);
-		});
-	}
-
-	for (const job of JOBS) {
-		it(`${job.vendor}: runs the shipped example workflow`, async () => {
-			const [example] = readJson<Array<{ id: string; nodes: Array<{ name: string }> }>>(`workflows/${job.example}`);
-			const run = await home.execute(example.id);
-			expect(run.status, run.stderr).to.equal('success');
-			expect(run.runData).not.to.have.property('Errors');
-			const last = example.nodes.filter((node) => node.name !== 'Errors').at(-1)!.name;
-			expect(nodeOutput(run, last, 0)[0].json.statusCode).to.equal(200);
-		});
-	}
-});
+		for (const job of JOBS) {
+			it(`${job.vendor}: runs the shipped example workflow`, async () => {
+				const [example] = readJson<Array<{ id: string; nodes: Array<{ name: string }> }>>(`workflows/${job.example}`);
+				const run = await home.execute(example.id);
+				expect(run.status, run.stderr).to.equal('success');
+				expect(run.runData).not.to.have.property('Errors');
+				const last = example.nodes.filter((node) => node.name !== 'Errors').at(-1)!.name;
+				expect(nodeOutput(run, last, 0)[0].json.statusCode).to.equal(200);
+			});
+		}
+	});
+}

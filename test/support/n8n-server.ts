@@ -1,0 +1,201 @@
+/**
+ * A real n8n server (`n8n start`) with BPM Connect installed as a community package, on 127.0.0.1, with an
+ * owner account set from the environment: n8n's N8N_INSTANCE_OWNER_* settings, given only the bcrypt hash of
+ * the password, so the password itself never reaches a file. `npm run start:n8n` and the editor test both
+ * start n8n through here.
+ *
+ * n8n's own REST API (the one its editor uses) logs in and runs workflows: its public API has no "run" call.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { captureOutput } from './captured-output';
+import { createN8nHome, type N8nHome } from './n8n-runner';
+import { freePort } from './node-red-runner';
+import type { N8nRuntime } from './runtimes';
+
+export interface N8nOwner {
+	email: string;
+	password: string;
+	firstName?: string;
+	lastName?: string;
+}
+
+export interface N8nServerOptions {
+	runtime: N8nRuntime;
+	/** The packed package, installed into `<userFolder>/.n8n/nodes` as a user installs a community package. */
+	packageTgz: string;
+	owner: N8nOwner;
+	/** Default: a free port. */
+	port?: number;
+	/** Imported with `n8n import:credentials` before the server starts. */
+	credentials?: object[];
+	/** Imported with `n8n import:workflow` before the server starts. */
+	workflows?: object[];
+	/** Each chunk n8n prints (by default it is only kept, for errors and the secret scan). */
+	onOutput?: (text: string) => void;
+	/** Aborting while n8n starts stops it (n8n runs in its own process group, so a Ctrl-C does not reach it). */
+	signal?: AbortSignal;
+}
+
+/** An execution as n8n stores it, its run data parsed (what `nodeOutput()` of n8n-runner reads). */
+export interface N8nExecution {
+	id: string;
+	status: string;
+	data: { resultData: { runData: Record<string, any[]>; error?: any } };
+}
+
+export interface N8nSession {
+	/** `/rest/<path>` with the session cookie; resolves to the answer's `data`. */
+	rest<T = any>(method: string, restPath: string, body?: unknown): Promise<T>;
+	/** Runs the workflow as saved, from its manual trigger, as the editor's "Execute workflow" does, and waits for the end. */
+	run(workflowId: string, timeoutMs?: number): Promise<N8nExecution>;
+}
+
+export interface N8nServer {
+	url: string;
+	home: N8nHome;
+	login(): Promise<N8nSession>;
+	stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 3 * 60 * 1000;
+const STOP_TIMEOUT_MS = 20_000;
+const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
+
+/** A module of the n8n installation itself (bcryptjs, flatted): the same code n8n reads the values with. */
+function n8nModule<T>(runtime: N8nRuntime, name: string): T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return require(require.resolve(name, { paths: [path.dirname(path.dirname(runtime.bin))] })) as T;
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function lastLines(text: string, n = 30): string {
+	return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+
+/** Imports, starts `n8n start`, and resolves once its readiness check answers 200. */
+export async function startN8nServer(opts: N8nServerOptions): Promise<N8nServer> {
+	const { runtime, owner } = opts;
+	const port = opts.port ?? (await freePort());
+	const url = `http://127.0.0.1:${port}`;
+	const home = await createN8nHome({ runtime, packageTgz: opts.packageTgz, env: { N8N_PORT: String(port) } });
+	try {
+		await home.importCredentials(opts.credentials ?? []);
+		await home.importWorkflows(opts.workflows ?? []);
+	} catch (error) {
+		await home.remove();
+		throw error;
+	}
+
+	const bcrypt = n8nModule<{ hashSync(password: string, rounds: number): string }>(runtime, 'bcryptjs');
+	const child: ChildProcess = spawn(runtime.node, [runtime.bin, 'start'], {
+		cwd: home.userFolder,
+		env: {
+			...home.env,
+			// BPM Connect is an unverified community package: n8n 3.0 loads those only when told to.
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_EDITOR_BASE_URL: `${url}/`,
+			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+			N8N_INSTANCE_OWNER_EMAIL: owner.email,
+			N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName ?? 'Instance',
+			N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName ?? 'Owner',
+			N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
+		},
+		stdio: ['ignore', 'pipe', 'pipe'],
+		// Its own process group: stop() ends the task runner n8n starts with it, and a Ctrl-C in a terminal
+		// reaches the caller, which stops n8n in order.
+		detached: true,
+	});
+	let log = '';
+	const onData = (chunk: Buffer) => {
+		const text = chunk.toString();
+		log += text;
+		opts.onOutput?.(text);
+	};
+	child.stdout!.on('data', onData);
+	child.stderr!.on('data', onData);
+	let exited: number | null | undefined;
+	const exit = new Promise<void>((resolve) =>
+		child.on('exit', (code) => {
+			exited = code;
+			resolve();
+		}),
+	);
+
+	const stop = async (): Promise<void> => {
+		if (exited === undefined) {
+			process.kill(-child.pid!, 'SIGTERM');
+			const timer = setTimeout(() => exited === undefined && process.kill(-child.pid!, 'SIGKILL'), STOP_TIMEOUT_MS);
+			await exit;
+			clearTimeout(timer);
+		}
+		captureOutput('n8n-start', log);
+		await home.remove();
+	};
+
+	try {
+		const deadline = Date.now() + START_TIMEOUT_MS;
+		for (;;) {
+			if (exited !== undefined) throw new Error(`n8n start exited with ${exited}`);
+			if (opts.signal?.aborted) throw new Error('n8n start was stopped before it was ready');
+			if (Date.now() > deadline) throw new Error(`n8n start was not ready after ${START_TIMEOUT_MS / 1000} s`);
+			const ready = await fetch(`${url}/healthz/readiness`).then((res) => res.ok, () => false);
+			if (ready) break;
+			await sleep(500);
+		}
+	} catch (error) {
+		await stop();
+		throw new Error(`${(error as Error).message}; last output:\n${lastLines(log)}`);
+	}
+
+	return { url, home, login: () => login(runtime, url, owner), stop };
+}
+
+/** `POST /rest/login` as the owner; the session cookie is kept in memory only. */
+async function login(runtime: N8nRuntime, url: string, owner: N8nOwner): Promise<N8nSession> {
+	const res = await fetch(`${url}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+	});
+	if (!res.ok) throw new Error(`n8n login as ${owner.email} failed: ${res.status} ${res.statusText}`);
+	const cookie = res.headers
+		.getSetCookie()
+		.map((line) => line.split(';')[0])
+		.join('; ');
+
+	const rest = async <T>(method: string, restPath: string, body?: unknown): Promise<T> => {
+		const answer = await fetch(`${url}/rest/${restPath}`, {
+			method,
+			headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await answer.text();
+		captureOutput('n8n-rest', text);
+		if (!answer.ok) throw new Error(`n8n ${method} /rest/${restPath}: ${answer.status} ${text.slice(0, 500)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	};
+
+	const { parse } = n8nModule<{ parse(text: string): any }>(runtime, 'flatted');
+	const run = async (workflowId: string, timeoutMs = 2 * 60 * 1000): Promise<N8nExecution> => {
+		const workflow = await rest<{ nodes: Array<{ name: string; type: string }> }>('GET', `workflows/${workflowId}`);
+		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+		if (!trigger) throw new Error(`workflow ${workflowId} has no manual trigger to run it from`);
+		const started = await rest<{ executionId?: string }>('POST', `workflows/${workflowId}/run`, { triggerToStartFrom: { name: trigger.name } });
+		if (!started.executionId) throw new Error(`n8n did not start workflow ${workflowId}: ${JSON.stringify(started)}`);
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const execution = await rest<{ status: string; data: string }>('GET', `executions/${started.executionId}`);
+			if (FINISHED.has(execution.status)) return { id: started.executionId, status: execution.status, data: parse(execution.data) };
+			if (Date.now() > deadline) throw new Error(`execution ${started.executionId} of workflow ${workflowId} still "${execution.status}" after ${timeoutMs / 1000} s`);
+			await sleep(200);
+		}
+	};
+
+	return { rest, run };
+}
