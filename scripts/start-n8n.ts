@@ -4,9 +4,9 @@
  * at the four vendor simulators (the ports and accounts of `npm start`), and an owner account from the environment,
  * all on 127.0.0.1. Ctrl-C stops everything. Each start is a fresh n8n: export a workflow to keep it.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { packPackage } from './pack-package';
 import { startExampleSimulators, type ExampleSimulator } from '../test/support/example-simulators';
 import { startN8nServer, type N8nServer } from '../test/support/n8n-server';
 import { ensureN8n, N8N_VERSION } from '../test/support/runtimes';
@@ -16,15 +16,6 @@ const port = Number(process.env.N8N_PORT ?? 5678);
 /** For local use only, and said on screen: set N8N_OWNER_PASSWORD for anything else. */
 const DEFAULT_OWNER_PASSWORD = 'BpmConnect1';
 const owner = { email: process.env.N8N_OWNER_EMAIL ?? 'owner@example.com', password: process.env.N8N_OWNER_PASSWORD ?? DEFAULT_OWNER_PASSWORD };
-
-/** The package as users install it. */
-function packPackage(): string {
-	const dir = path.join(root, '.tmp', 'start-n8n-package');
-	rmSync(dir, { recursive: true, force: true });
-	mkdirSync(dir, { recursive: true });
-	execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-	return path.join(dir, readdirSync(dir).find((file) => file.endsWith('.tgz'))!);
-}
 
 /** Awaits a long step, saying every 30 s that it is still at work. */
 async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
@@ -46,7 +37,7 @@ async function main(): Promise<void> {
 		.filter((file) => file.endsWith('.json'))
 		.flatMap((file) => JSON.parse(readFileSync(path.join(root, 'workflows', file), 'utf8')) as Array<{ id: string; name: string }>);
 	const runtime = await step(`Preparing n8n ${N8N_VERSION} (the first run installs it into .runtimes/: about 2,400 npm packages, 3 to 5 minutes)`, ensureN8n);
-	const packageTgz = await step('Packing BPM Connect (npm pack)', async () => packPackage());
+	const packageTgz = await step('Packing BPM Connect (npm pack)', async () => packPackage('start-n8n-package'));
 
 	// What Ctrl-C must stop, filled in as it starts.
 	const running: { simulators: ExampleSimulator[]; server?: N8nServer } = { simulators: [] };

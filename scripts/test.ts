@@ -3,9 +3,9 @@
  * the real runtimes printed or answered for the marker secrets the tests use, then prints the closing
  * line CI reads: "N passed, N failed".
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { packPackage } from './pack-package';
 import Mocha from 'mocha';
 import { MARKER_PASSWORD } from '../test/e2e/package-under-test';
 import { CLIENTS } from '../test/peers/oidc-provider';
@@ -13,17 +13,6 @@ import { CAPTURE_DIR, scanCapturedOutput } from '../test/support/captured-output
 
 const root = path.resolve(__dirname, '..');
 const SUITES = ['test/unit', 'test/simulators', 'test/support', 'test/conformance', 'test/e2e'];
-
-function packPackage(): string {
-	// One folder per run: helpers and a second terminal may pack at the same time.
-	const dir = path.join(root, '.tmp', `package-${process.pid}`);
-	rmSync(dir, { recursive: true, force: true });
-	mkdirSync(dir, { recursive: true });
-	execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-	const tgz = readdirSync(dir).find((file) => file.endsWith('.tgz'));
-	if (!tgz) throw new Error('npm pack produced no tarball');
-	return path.join(dir, tgz);
-}
 
 function testFiles(dir: string): string[] {
 	return readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
@@ -36,7 +25,7 @@ function testFiles(dir: string): string[] {
 const MARKER_SECRETS = [MARKER_PASSWORD, ...Object.values(CLIENTS).flatMap((client) => ('clientSecret' in client ? [client.clientSecret] : []))];
 
 rmSync(CAPTURE_DIR, { recursive: true, force: true });
-const tgz = packPackage();
+const tgz = packPackage(`package-${process.pid}`);
 process.env.BPM_PACKAGE_TGZ = tgz;
 const grep = process.argv[2];
 const mocha = new Mocha({ timeout: 20_000, reporter: 'spec', ...(grep ? { grep } : {}) });

@@ -112,7 +112,7 @@ describe("n8n's community package scanner", function () {
 		execFileSync('tar', ['-xzf', packageTgz(), '-C', unpacked, '--strip-components=1']);
 		// Run as n8n runs it: on Node 24 (its engines field), both legs with the scanner's own file patterns.
 		const script = `
-			const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(${JSON.stringify(pathToFileURL(scanner.module).href)});
+			const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(${JSON.stringify(pathToFileURL(scanner.entry).href)});
 			const tarball = await analyzePackage(process.argv[1], ['**/*.js', 'package.json']);
 			const source = await analyzePackage(process.argv[2], SOURCE_FILE_PATTERNS);
 			const leg = ({ passed, message, details }) => ({ passed, message, details });

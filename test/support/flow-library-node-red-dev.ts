@@ -1,25 +1,16 @@
 /**
  * node-red-dev, the CLI the Node-RED Flow Library scores every package with (`validate -p <package> -o <card> -e true`),
- * pinned and cached in `.runtimes/node-red-dev` like the other runtimes (marker file, lock, memoised; a failed install
- * names it). It runs offline on purpose: its every request goes to a proxy that refuses, so a run never depends on the
+ * pinned and cached in `.runtimes/node-red-dev` (test/support/npm-tool.ts). It runs offline on purpose: its every request goes to a proxy that refuses, so a run never depends on the
  * network and always ends at the same point. Offline it gets through P01, P03 and P04; P08's catalogue download then
  * fails, which aborts the rest of the chain, and no scorecard file is written.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { freePort, makeTempDir } from './node-red-runner';
-import { fail, freshDir, once, progress, readMarker, readVersion, run, RUNTIMES_DIR, runNpm, seconds, withLock, writeJson, writeMarker, type RunResult } from './runtimes';
+import { ensureNpmTool, type NpmTool } from './npm-tool';
+import { run, type RunResult } from './runtimes';
 
 export const NODE_RED_DEV_VERSION = '0.1.6';
-export const NODE_RED_DEV_DIR = path.join(RUNTIMES_DIR, 'node-red-dev');
-
-export interface NodeRedDev {
-	/** The machine's Node (its engines field asks for >= 14). */
-	node: string;
-	/** `bin/run`, the `node-red-dev` command. */
-	bin: string;
-	version: string;
-}
 
 /** The rules node-red-dev reaches offline. */
 export type OfflineRuleId = 'P01' | 'P03' | 'P04';
@@ -35,8 +26,6 @@ export interface NodeRedDevRun {
 	wroteScorecard: boolean;
 }
 
-const WHAT = `node-red-dev ${NODE_RED_DEV_VERSION}`;
-
 /** How each rule's verdict is printed (src/libs/checkpackage.js): a pass is a ✅ line, a fail a warning. */
 const PRINTED: Record<OfflineRuleId, Record<Verdict, RegExp>> = {
 	P01: { pass: /✅ Package is .* licensed/, fail: /No License Specified/ },
@@ -44,42 +33,9 @@ const PRINTED: Record<OfflineRuleId, Record<Verdict, RegExp>> = {
 	P04: { pass: /✅ Package (uses a Scoped Name|uses a valid name|is on the official nodes list)/, fail: /P04 / },
 };
 
-export function ensureNodeRedDev(): Promise<NodeRedDev> {
-	return once('node-red-dev', async () => {
-		const node = process.execPath;
-		const pkgDir = path.join(NODE_RED_DEV_DIR, 'node_modules', 'node-red-dev');
-		const bin = path.join(pkgDir, 'bin', 'run');
-		const check = (): NodeRedDev | undefined => {
-			const marker = readMarker<{ version?: string }>(NODE_RED_DEV_DIR);
-			if (marker?.version !== NODE_RED_DEV_VERSION || !fs.existsSync(bin)) return undefined;
-			return { node, bin, version: NODE_RED_DEV_VERSION };
-		};
-		const cached = check();
-		if (cached) return cached;
-		try {
-			return await withLock('node-red-dev', 10 * 60_000, async () => {
-				const again = check();
-				if (again) return again;
-				const started = Date.now();
-				progress(`installing ${WHAT} into ${NODE_RED_DEV_DIR}…`);
-				freshDir(NODE_RED_DEV_DIR);
-				writeJson(path.join(NODE_RED_DEV_DIR, 'package.json'), { private: true, name: 'bpm-runtime-node-red-dev' });
-				await runNpm(node, ['install', '--no-audit', '--no-fund', '--ignore-scripts', `node-red-dev@${NODE_RED_DEV_VERSION}`], {
-					cwd: NODE_RED_DEV_DIR,
-					timeoutMs: 10 * 60_000,
-					label: 'npm node-red-dev',
-				});
-				const version = readVersion(pkgDir);
-				if (version !== NODE_RED_DEV_VERSION) throw new Error(`installed node-red-dev is ${version}, expected ${NODE_RED_DEV_VERSION}`);
-				if (!fs.existsSync(bin)) throw new Error(`${bin} missing after npm install`);
-				writeMarker(NODE_RED_DEV_DIR, { version });
-				progress(`installed ${WHAT} in ${seconds(started)}`);
-				return { node, bin, version };
-			});
-		} catch (err) {
-			throw fail(WHAT, err);
-		}
-	});
+/** `entry` is `bin/run`, the `node-red-dev` command, on the machine's Node (its engines field asks for >= 14). */
+export function ensureNodeRedDev(): Promise<NpmTool> {
+	return ensureNpmTool({ name: 'node-red-dev', pkg: 'node-red-dev', version: NODE_RED_DEV_VERSION, node: async () => process.execPath, entry: 'bin/run' });
 }
 
 /** The last printed verdict counts: for an unscoped name P04 warns "should use a scoped name", then passes it. */
@@ -103,7 +59,7 @@ export async function validateOffline(packageDir: string): Promise<NodeRedDevRun
 	// axios (its HTTP client) takes the proxy from the environment.
 	const env = { ...process.env, http_proxy: refused, https_proxy: refused, HTTP_PROXY: refused, HTTPS_PROXY: refused, no_proxy: '', NO_PROXY: '' };
 	try {
-		const args = [tool.bin, 'validate', '-p', packageDir, '-o', scorecard, '-e', 'true'];
+		const args = [tool.entry, 'validate', '-p', packageDir, '-o', scorecard, '-e', 'true'];
 		const result: RunResult = await run(tool.node, args, { cwd: work, env, timeoutMs: 60_000, label: 'node-red-dev' }).catch((error: Error & Partial<RunResult>) => {
 			if (typeof error.code !== 'number') throw error; // timed out or did not start
 			return { code: error.code, stdout: error.stdout ?? '', stderr: error.stderr ?? '' };
