@@ -5,25 +5,14 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startBawSimulator } from '../test/simulators/baw';
-import { startBonitaSimulator } from '../test/simulators/bonita';
-import { startFunnelbackSimulator } from '../test/simulators/funnelback';
-import { startSimpliciteSimulator } from '../test/simulators/simplicite';
+import { startExampleSimulators } from '../test/support/example-simulators';
 
 const root = path.resolve(__dirname, '..');
 const nodeRedPort = Number(process.env.NODE_RED_PORT ?? 1880);
 
-/** One simulator per vendor, on the ports the example flows name, with each simulator's default account. */
-const SIMULATORS = [
-	{ configType: 'bpm-bonita', label: 'Bonita', start: () => startBonitaSimulator({ port: 8080 }), username: 'walter.bates', password: 'bpm' },
-	{ configType: 'bpm-baw', label: 'IBM BAW', start: () => startBawSimulator({ port: 9080, prefix: '/baw/dev' }), username: 'admin', password: 'admin' },
-	{ configType: 'bpm-simplicite', label: 'Simplicité', start: () => startSimpliciteSimulator({ port: 9081 }), username: 'designer', password: 'designer' },
-	{ configType: 'bpm-funnelback', label: 'Funnelback', start: () => startFunnelbackSimulator({ port: 9082 }), username: 'admin', password: 'admin' },
-];
-
 async function main(): Promise<void> {
-	const running = await Promise.all(SIMULATORS.map(async (sim) => ({ ...sim, server: await sim.start() })));
-	for (const sim of running) console.log(`${sim.label} simulator: ${sim.server.url} (user ${sim.username}, password ${sim.password})`);
+	const running = await startExampleSimulators({ fixedPorts: true });
+	for (const sim of running) console.log(`${sim.label} simulator: ${sim.url} (user ${sim.username}, password ${sim.password})`);
 	const byType = new Map(running.map((sim) => [sim.configType, sim]));
 
 	const userDir = path.join(root, '.tmp', 'start');
@@ -35,7 +24,7 @@ async function main(): Promise<void> {
 	const flows = readdirSync(path.join(root, 'examples'))
 		.filter((file) => file.endsWith('.json'))
 		.flatMap((file) => JSON.parse(readFileSync(path.join(root, 'examples', file), 'utf8')) as Array<Record<string, unknown>>)
-		.map((node) => (byType.has(String(node.type)) ? { ...node, url: byType.get(String(node.type))!.server.url } : node));
+		.map((node) => (byType.has(String(node.type)) ? { ...node, url: byType.get(String(node.type))!.url } : node));
 	const credentials = Object.fromEntries(
 		flows.filter((node) => byType.has(String(node.type))).map((node) => [node.id, { username: byType.get(String(node.type))!.username, password: byType.get(String(node.type))!.password }]),
 	);
@@ -50,7 +39,7 @@ async function main(): Promise<void> {
 
 	const nodeRed = spawn(process.execPath, [require.resolve('node-red/red.js'), '-u', userDir, '-s', path.join(userDir, 'settings.js')], { stdio: 'inherit' });
 	console.log(`Node-RED editor: http://127.0.0.1:${nodeRedPort}/`);
-	const closeSimulators = () => Promise.all(running.map((sim) => sim.server.close()));
+	const closeSimulators = () => Promise.all(running.map((sim) => sim.close()));
 	const stop = () => {
 		nodeRed.kill('SIGINT');
 		void closeSimulators();

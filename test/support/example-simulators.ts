@@ -1,6 +1,6 @@
 /**
- * The four vendor simulators the example workflows of `workflows/` run against, and the n8n credentials
- * (with the ids those workflows name) that point at them.
+ * The four vendor simulators the examples run against (the flows of `examples/` and the workflows of `workflows/`),
+ * and the n8n credentials (with the ids those workflows name) that point at them.
  */
 import { startBawSimulator } from '../simulators/baw';
 import { startBonitaSimulator } from '../simulators/bonita';
@@ -15,6 +15,8 @@ interface Simulator {
 
 export interface ExampleSimulator {
 	label: string;
+	/** The Node-RED config node the example flows use for this vendor. */
+	configType: string;
 	url: string;
 	username: string;
 	password: string;
@@ -27,6 +29,7 @@ export interface ExampleSimulator {
 
 interface Vendor {
 	label: string;
+	configType: string;
 	/** The port `npm start` uses (fixed ports: the Node-RED example flows name them). */
 	port: number;
 	username: string;
@@ -39,6 +42,7 @@ interface Vendor {
 const VENDORS: Vendor[] = [
 	{
 		label: 'Bonita',
+		configType: 'bpm-bonita',
 		port: 8080,
 		username: 'walter.bates',
 		password: 'bpm',
@@ -47,6 +51,7 @@ const VENDORS: Vendor[] = [
 	},
 	{
 		label: 'IBM BAW',
+		configType: 'bpm-baw',
 		port: 9080,
 		username: 'admin',
 		password: 'admin',
@@ -55,6 +60,7 @@ const VENDORS: Vendor[] = [
 	},
 	{
 		label: 'Simplicité',
+		configType: 'bpm-simplicite',
 		port: 9081,
 		username: 'designer',
 		password: 'designer',
@@ -63,6 +69,7 @@ const VENDORS: Vendor[] = [
 	},
 	{
 		label: 'Funnelback',
+		configType: 'bpm-funnelback',
 		port: 9082,
 		username: 'admin',
 		password: 'admin',
@@ -86,6 +93,7 @@ export async function startExampleSimulators(opts: ExampleSimulatorsOptions): Pr
 			const { settings, ...credential } = vendor.credential;
 			return {
 				label: vendor.label,
+				configType: vendor.configType,
 				url: server.url,
 				username: vendor.username,
 				password,
