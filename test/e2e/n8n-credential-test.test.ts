@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
-import { CLIENTS, startOidcPeer, type OidcPeer } from '../peers/oidc-provider';
+import { CLIENTS, REDIRECT_URI, startOidcPeer, type OidcPeer } from '../peers/oidc-provider';
+import { createTestPki, type Pki } from '../peers/pki';
 import { captureOutput } from '../support/captured-output';
 import { createN8nHome, n8nServesRest, type N8nHome } from '../support/n8n-runner';
 import { ensureN8n, N8N_VERSIONS } from '../support/runtimes';
@@ -44,11 +45,12 @@ for (const version of N8N_VERSIONS) {
 		this.timeout(10 * 60 * 1000);
 		let simulator: BonitaSimulator;
 		let oidc: OidcPeer;
+		let pki: Pki;
 		let home: N8nHome;
 		let server: Awaited<ReturnType<typeof startN8nServer>>;
 
 		before(async () => {
-			[simulator, oidc] = await Promise.all([startBonitaSimulator({ users: { [SIM_USER]: MARKER_PASSWORD } }), startOidcPeer()]);
+			[simulator, oidc, pki] = await Promise.all([startBonitaSimulator({ users: { [SIM_USER]: MARKER_PASSWORD } }), startOidcPeer(), createTestPki()]);
 			const runtime = await ensureN8n(version);
 			home = await createN8nHome({ runtime, packageTgz: packageTgz() });
 			server = await startN8nServer(home, runtime);
@@ -59,11 +61,12 @@ for (const version of N8N_VERSIONS) {
 			await Promise.all([simulator?.close(), oidc?.close()]);
 		});
 
-		const test = async (password: string) => {
-			const data = { url: simulator.url, username: SIM_USER, password };
-			const created = await server.rest('/credentials', { name: `Bonita ${password}`, type: 'bonitaApi', data });
-			return (await server.rest('/credentials/test', { credentials: { id: created.data.id, name: created.data.name, type: 'bonitaApi', data } })).data;
+		/** Saves a credential and presses its Test button, as the editor does. */
+		const testCredential = async (type: string, name: string, data: Record<string, unknown>) => {
+			const created = await server.rest('/credentials', { name, type, data });
+			return (await server.rest('/credentials/test', { credentials: { id: created.data.id, name: created.data.name, type, data } })).data;
 		};
+		const test = (password: string) => testCredential('bonitaApi', `Bonita ${password}`, { url: simulator.url, username: SIM_USER, password });
 
 		it('Bonita: logs in for real and reports success', async () => {
 			expect(await test(MARKER_PASSWORD)).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
@@ -79,12 +82,8 @@ for (const version of N8N_VERSIONS) {
 			expect(JSON.stringify(result) + server.log()).not.to.contain('not-the-password');
 		});
 
-		const testClient = async (clientId: string, clientSecret: string, clientAuthentication: 'basic' | 'body') => {
-			const data = { tokenUrl: oidc.tokenUrl, clientId, clientSecret, clientAuthentication, scope: 'api:read', audience: '', baseUrl: '' };
-			const type = 'bpmClientCredentialsOAuth2Api';
-			const created = await server.rest('/credentials', { name: `OAuth2 ${clientId} ${clientAuthentication}`, type, data });
-			return (await server.rest('/credentials/test', { credentials: { id: created.data.id, name: created.data.name, type, data } })).data;
-		};
+		const testClient = (clientId: string, clientSecret: string, clientAuthentication: 'basic' | 'body') =>
+			testCredential('bpmClientCredentialsOAuth2Api', `OAuth2 ${clientId} ${clientAuthentication}`, { tokenUrl: oidc.tokenUrl, clientId, clientSecret, clientAuthentication, scope: 'api:read', audience: '', baseUrl: '' });
 
 		it('OAuth2 client credentials: asks the token endpoint for real, client sent as Basic or in the body', async () => {
 			expect(await testClient(CLIENTS.basic.clientId, CLIENTS.basic.clientSecret, 'basic')).to.deep.equal({ status: 'OK', message: 'Connection successful!' });
@@ -101,6 +100,39 @@ for (const version of N8N_VERSIONS) {
 			expect(result.status).to.equal('Error');
 			expect(oidc.tokenRequests.at(-1)).to.include({ clientId: CLIENTS.post.clientId, status: 401, error: 'invalid_client' });
 			expect(JSON.stringify(result) + server.log()).not.to.contain(wrong);
+		});
+
+		const testCodeClient = (clientSecret: string) =>
+			testCredential('bpmAuthorizationCodeOAuth2Api', `OAuth2 code ${clientSecret.length}`, {
+				tokenUrl: oidc.tokenUrl,
+				authorizationUrl: oidc.authorizationUrl,
+				clientId: CLIENTS.confidential.clientId,
+				clientSecret,
+				clientAuthentication: 'basic',
+				redirectUri: REDIRECT_URI,
+				scope: 'openid offline_access',
+				refreshToken: '',
+				code: '',
+				codeVerifier: '',
+				baseUrl: '',
+			});
+
+		it('OAuth2 authorization code: the token endpoint accepts the client without a real code being spent; a wrong secret is an error', async () => {
+			expect(await testCodeClient(CLIENTS.confidential.clientSecret)).to.include({ status: 'OK' });
+			expect(oidc.tokenRequests.at(-1)).to.include({ clientId: CLIENTS.confidential.clientId, grantType: 'authorization_code', status: 400, error: 'invalid_grant' });
+			const wrong = `wrong-${MARKER_PASSWORD}`;
+			const refused = await testCodeClient(wrong);
+			expect(refused.status).to.equal('Error');
+			expect(oidc.tokenRequests.at(-1)).to.include({ clientId: CLIENTS.confidential.clientId, status: 401, error: 'invalid_client' });
+			expect(JSON.stringify(refused) + server.log()).not.to.contain(wrong);
+		});
+
+		it('TLS and Proxy: loads a CA, a client certificate and key; an unreadable certificate is an error that names the problem and holds no key', async () => {
+			const settings = { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key, pfx: '', passphrase: '', proxyUsername: '', proxyPassword: '' };
+			expect(await testCredential('bpmConnectionApi', 'TLS good', settings)).to.include({ status: 'OK' });
+			const broken = await testCredential('bpmConnectionApi', 'TLS broken', { ...settings, cert: '-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----' });
+			expect(broken.status).to.equal('Error');
+			expect(broken.message).to.be.a('string').and.not.contain(pki.client.key.split('\n')[1]);
 		});
 	});
 }
