@@ -38,7 +38,7 @@ export const upload: Benchmark = {
 	title: 'Upload: a 1 GiB file through POST FILE',
 	about: [
 		`A 1 GiB sparse file in the system's temporary directory, POSTed as the whole body ${ROUNDS} times by the engine (\`executeRequest\` with a \`file\` body from \`fileFromPath\`, as the nodes' POST FILE sends it) and ${ROUNDS} times by \`curl -T <file> -X POST\`, in turns, to a loopback server in its own process that counts the body and drops it. The engine runs inside the benchmark process, whose resident memory (\`process.memoryUsage().rss\`) is sampled every 10 ms: the figure is the largest growth over the value just before an upload. Throughput is the median MiB/s of each.`,
-		`Target: peak RSS growth ≤ ${RSS_LIMIT_MiB} MiB. No target is set for throughput; it is reported beside curl's. The engine reads files in 1 MiB chunks (\`core/file-source.ts\`): with the default 64 KiB of Node's file streams it ran at about a third of curl's rate, as did Node's bare \`http.request\`.`,
+		`Target: peak RSS growth ≤ ${RSS_LIMIT_MiB} MiB. No target is set for throughput; it is reported beside curl's. The engine reads files in 1 MiB chunks (\`core/http/file-source.ts\`): with the default 64 KiB of Node's file streams it ran at about a third of curl's rate, as did Node's bare \`http.request\`.`,
 	],
 	async run() {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'bpm-bench-upload-'));

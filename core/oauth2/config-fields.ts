@@ -3,8 +3,8 @@
  * refused with the same message wherever it is typed.
  */
 import { inputError } from '../bpm-error';
-import { resolveUrl } from '../build-request';
-import { requireText, requireToken } from '../scheme-definition';
+import { resolveUrl } from '../http/build-request';
+import { requireText, requireToken } from '../schemes/scheme-definition';
 import type { ClientAuthentication } from './token-request';
 
 /** An http(s) endpoint, kept as typed: a token endpoint's trailing slash may matter to its server. */

@@ -1,5 +1,5 @@
 import { BpmFailure } from '../bpm-error';
-import { bodyExcerpt } from '../parse-body';
+import { bodyExcerpt } from '../http/parse-body';
 import { redactUrl } from '../redact';
 import type { OAuth } from './token-request';
 

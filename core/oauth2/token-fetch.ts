@@ -1,6 +1,6 @@
 import type { CustomFetchOptions, HttpRequestOptions } from 'oauth4webapi' with { 'resolution-mode': 'import' };
-import type { SchemeWire } from '../auth-scheme';
-import type { ExchangeSettings, HttpResponse, ResponseBody } from '../http-types';
+import type { SchemeWire } from '../schemes/auth-scheme';
+import type { ExchangeSettings, HttpResponse, ResponseBody } from '../http/http-types';
 import type { OAuth } from './token-request';
 
 /** Where token requests travel: a session's wire (its cookie jar, its call's TLS and proxy) or a bare transport. */

@@ -1,5 +1,5 @@
 import type { TokenEndpointResponse } from 'oauth4webapi' with { 'resolution-mode': 'import' };
-import { renewalTime } from '../auth-scheme';
+import { renewalTime } from '../schemes/auth-scheme';
 
 /**
  * What a token endpoint granted, as plain data: what a session keeps and the OAuth2 Token node puts

@@ -1,7 +1,7 @@
 import type { BpmError, Outcome } from '../bpm-error';
-import { failureDetail } from '../execute-request';
-import type { HttpResponse } from '../http-types';
-import { mapConcurrent } from '../map-concurrent';
+import { failureDetail } from '../calls/execute-request';
+import type { HttpResponse } from '../http/http-types';
+import { mapConcurrent } from '../calls/map-concurrent';
 import { redactUrl } from '../redact';
 import { isLastPage, type PagePosition } from './is-last-page';
 import { nextPageRequest } from './next-page-request';

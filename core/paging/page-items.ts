@@ -1,5 +1,5 @@
 import { BpmFailure } from '../bpm-error';
-import type { ResponseBody } from '../http-types';
+import type { ResponseBody } from '../http/http-types';
 import { valueAt } from './value-at';
 
 /**

@@ -1,4 +1,4 @@
-import type { RequestInput } from '../build-request';
+import type { RequestInput } from '../http/build-request';
 import type { PageRequest } from './paging-style';
 
 /**

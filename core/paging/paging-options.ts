@@ -1,5 +1,5 @@
 import { inputError } from '../bpm-error';
-import type { HttpResponse } from '../http-types';
+import type { HttpResponse } from '../http/http-types';
 import type { PagingStyle } from './paging-style';
 
 export interface PagingOptions {

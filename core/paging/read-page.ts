@@ -1,4 +1,4 @@
-import { headerValue, type HttpResponse, type ResponseBody } from '../http-types';
+import { headerValue, type HttpResponse, type ResponseBody } from '../http/http-types';
 import { contentRangeTotal } from './content-range-total';
 import { nextLink } from './link-header';
 import { pageItems } from './page-items';

@@ -1,7 +1,7 @@
-import type { AuthScheme } from '../auth-scheme';
+import type { AuthScheme } from './auth-scheme';
 import { inputError } from '../bpm-error';
-import { optionalUrl, requireText, type SchemeDefinition } from '../scheme-definition';
-import { withHeaders } from '../with-headers';
+import { optionalUrl, requireText, type SchemeDefinition } from './scheme-definition';
+import { withHeaders } from '../http/with-headers';
 
 export interface BasicConfig {
 	user: string;

@@ -1,8 +1,8 @@
-import { renewalTime, type AuthScheme } from '../auth-scheme';
+import { renewalTime, type AuthScheme } from './auth-scheme';
 import { inputError, BpmFailure } from '../bpm-error';
-import type { ResponseBody } from '../http-types';
-import { requireText, requireUrl, type SchemeDefinition } from '../scheme-definition';
-import { withHeaders } from '../with-headers';
+import type { ResponseBody } from '../http/http-types';
+import { requireText, requireUrl, type SchemeDefinition } from './scheme-definition';
+import { withHeaders } from '../http/with-headers';
 
 export interface BawConfig {
 	/** On-premises https://host:9443, or the cloud form https://host/<offering>/<environment> (CP4BA: .../bas). */

@@ -1,6 +1,6 @@
-import type { AuthScheme } from '../auth-scheme';
-import { optionalUrl, requireToken, type SchemeDefinition } from '../scheme-definition';
-import { withHeaders } from '../with-headers';
+import type { AuthScheme } from './auth-scheme';
+import { optionalUrl, requireToken, type SchemeDefinition } from './scheme-definition';
+import { withHeaders } from '../http/with-headers';
 
 export interface BearerConfig {
 	token: string;

@@ -1,8 +1,8 @@
-import type { AuthScheme, SchemeWire } from '../auth-scheme';
-import { requireText, requireUrl, type SchemeDefinition } from '../scheme-definition';
+import type { AuthScheme, SchemeWire } from './auth-scheme';
+import { requireText, requireUrl, type SchemeDefinition } from './scheme-definition';
 import { BpmFailure } from '../bpm-error';
-import { headerValue } from '../http-types';
-import { withHeaders } from '../with-headers';
+import { headerValue } from '../http/http-types';
+import { withHeaders } from '../http/with-headers';
 
 export interface BonitaConfig {
 	/** e.g. http://host:8080/bonita */

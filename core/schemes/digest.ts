@@ -1,10 +1,10 @@
-import type { AuthScheme } from '../auth-scheme';
+import type { AuthScheme } from './auth-scheme';
 import { BpmFailure } from '../bpm-error';
-import { digestChallenges, type DigestChallenge } from '../digest-challenge';
-import { chooseChallenge, createCnonce, digestAuthorization, SUPPORTED_ALGORITHMS } from '../digest-response';
-import type { HttpResponse } from '../http-types';
-import { optionalUrl, requireText, type SchemeDefinition } from '../scheme-definition';
-import { withHeaders } from '../with-headers';
+import { digestChallenges, type DigestChallenge } from './digest-challenge';
+import { chooseChallenge, createCnonce, digestAuthorization, SUPPORTED_ALGORITHMS } from './digest-response';
+import type { HttpResponse } from '../http/http-types';
+import { optionalUrl, requireText, type SchemeDefinition } from './scheme-definition';
+import { withHeaders } from '../http/with-headers';
 
 export interface DigestConfig {
 	user: string;

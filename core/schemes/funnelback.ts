@@ -1,8 +1,8 @@
-import type { AuthScheme } from '../auth-scheme';
+import type { AuthScheme } from './auth-scheme';
 import { BpmFailure, inputError } from '../bpm-error';
-import { headerValue } from '../http-types';
-import { requireText, requireToken, requireUrl, type SchemeDefinition } from '../scheme-definition';
-import { withHeaders } from '../with-headers';
+import { headerValue } from '../http/http-types';
+import { requireText, requireToken, requireUrl, type SchemeDefinition } from './scheme-definition';
+import { withHeaders } from '../http/with-headers';
 
 export type FunnelbackAuthMode = 'login' | 'applicationToken';
 

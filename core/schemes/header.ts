@@ -1,8 +1,8 @@
-import type { AuthScheme } from '../auth-scheme';
+import type { AuthScheme } from './auth-scheme';
 import { inputError } from '../bpm-error';
-import { checkHeader } from '../build-request';
-import { optionalUrl, requireText, type SchemeDefinition } from '../scheme-definition';
-import { withHeaders } from '../with-headers';
+import { checkHeader } from '../http/build-request';
+import { optionalUrl, requireText, type SchemeDefinition } from './scheme-definition';
+import { withHeaders } from '../http/with-headers';
 
 export interface HeaderConfig {
 	/** Header name → secret value, e.g. X-API-Key. */

@@ -1,4 +1,4 @@
-import type { AuthScheme } from '../auth-scheme';
+import type { AuthScheme } from './auth-scheme';
 import { BpmFailure } from '../bpm-error';
 import { exchangeCode } from '../oauth2/authorization-code';
 import { authorizeBearer } from '../oauth2/bearer';
@@ -6,7 +6,7 @@ import { optionalCodeVerifier, optionalScope, optionalText, optionalToken, parse
 import { refreshGrant } from '../oauth2/refresh';
 import type { ClientAuthentication } from '../oauth2/token-request';
 import { tokenRenewalTime, tokenSecrets, type TokenSet } from '../oauth2/token-set';
-import { optionalUrl, requireText, type SchemeDefinition } from '../scheme-definition';
+import { optionalUrl, requireText, type SchemeDefinition } from './scheme-definition';
 
 export interface OAuth2AuthorizationCodeConfig {
 	tokenUrl: string;

@@ -1,10 +1,10 @@
-import type { AuthScheme } from '../auth-scheme';
+import type { AuthScheme } from './auth-scheme';
 import { authorizeBearer } from '../oauth2/bearer';
 import { clientCredentialsGrant } from '../oauth2/client-credentials';
 import { optionalAudience, optionalScope, parseClientAuthentication, requireEndpoint } from '../oauth2/config-fields';
 import type { ClientAuthentication } from '../oauth2/token-request';
 import { tokenRenewalTime, tokenSecrets, type TokenSet } from '../oauth2/token-set';
-import { optionalUrl, requireText, type SchemeDefinition } from '../scheme-definition';
+import { optionalUrl, requireText, type SchemeDefinition } from './scheme-definition';
 
 export interface OAuth2ClientCredentialsConfig {
 	tokenUrl: string;

@@ -1,8 +1,8 @@
-import { renewalTime, type AuthScheme } from '../auth-scheme';
+import { renewalTime, type AuthScheme } from './auth-scheme';
 import { BpmFailure, inputError } from '../bpm-error';
-import type { HttpRequest, HttpResponse } from '../http-types';
-import { requireText, requireUrl, type SchemeDefinition } from '../scheme-definition';
-import { withHeaders } from '../with-headers';
+import type { HttpRequest, HttpResponse } from '../http/http-types';
+import { requireText, requireUrl, type SchemeDefinition } from './scheme-definition';
+import { withHeaders } from '../http/with-headers';
 
 /** Where each call carries the token. */
 export type SimpliciteTokenTransport = 'header' | 'bearer' | 'parameter';

@@ -7,8 +7,8 @@
 import { expect } from 'chai';
 import { createHash } from 'crypto';
 import { type BpmFailure, createTransport, executeRequest, type HttpResponse, type Outcome, Session, sessionConnection } from '../../core';
-import { digestChallenges, parseAuthenticate, parseAuthenticateHeader, type DigestChallenge } from '../../core/digest-challenge';
-import { chooseChallenge, digestAuthorization } from '../../core/digest-response';
+import { digestChallenges, parseAuthenticate, parseAuthenticateHeader, type DigestChallenge } from '../../core/schemes/digest-challenge';
+import { chooseChallenge, digestAuthorization } from '../../core/schemes/digest-response';
 import { digest, digestScheme, type DigestState } from '../../core/schemes/digest';
 import {
 	APACHE_AREAS,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { createTransport, executeRequest, Session, sessionConnection, type BpmFailure, type RequestInput, type Transport } from '../../core';
-import { createAuthorizationRequest, requestOAuth2Token, type TokenOutput } from '../../core/oauth2-token';
+import { createAuthorizationRequest, requestOAuth2Token, type TokenOutput } from '../../core/oauth2/oauth2-token';
 import { oauth2AuthorizationCode, oauth2AuthorizationCodeScheme } from '../../core/schemes/oauth2-authorization-code';
 import { oauth2ClientCredentials, oauth2ClientCredentialsScheme } from '../../core/schemes/oauth2-client-credentials';
 import { startFaultServer } from '../peers/fault-server';

@@ -4,8 +4,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { createTransport, type Transport } from '../../core';
-import { encodeBody } from '../../core/encode-body';
-import { wireHeaders } from '../../core/wire-headers';
+import { encodeBody } from '../../core/http/encode-body';
+import { wireHeaders } from '../../core/http/wire-headers';
 
 const DOCUMENT = JSON.stringify({ id: 42, name: 'Vacation request' });
 

@@ -1,12 +1,12 @@
-import { BpmFailure, type BpmError, type Outcome } from './bpm-error';
-import { buildRequest, type RequestInput } from './build-request';
+import { BpmFailure, type BpmError, type Outcome } from '../bpm-error';
+import { buildRequest, type RequestInput } from '../http/build-request';
 import { calculateRetryDelay } from './calculate-retry-delay';
 import { parseCallOptions, type ParsedCallOptions } from './call-options';
-import type { Connection } from './connection';
-import { headerValue, type HttpRequest, type HttpResponse } from './http-types';
+import type { Connection } from '../sessions/connection';
+import { headerValue, type HttpRequest, type HttpResponse } from '../http/http-types';
 import { parseRetryAfter } from './parse-retry-after';
-import { bodyExcerpt } from './parse-body';
-import { redactText, redactUrl } from './redact';
+import { bodyExcerpt } from '../http/parse-body';
+import { redactText, redactUrl } from '../redact';
 import { isFailureStatus } from './status-policy';
 
 export interface CallHooks {

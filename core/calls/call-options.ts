@@ -1,6 +1,6 @@
-import { inputError } from './bpm-error';
+import { inputError } from '../bpm-error';
 import { NO_RETRY, type RetryPolicy } from './calculate-retry-delay';
-import type { ExchangeSettings, ResponseFormat } from './http-types';
+import type { ExchangeSettings, ResponseFormat } from '../http/http-types';
 import { FAIL_ON_ERRORS, parseStatusCodes, type StatusPolicy } from './status-policy';
 
 /**

@@ -1,6 +1,6 @@
 import type { AuthScheme } from './auth-scheme';
-import { inputError } from './bpm-error';
-import { resolveUrl } from './build-request';
+import { inputError } from '../bpm-error';
+import { resolveUrl } from '../http/build-request';
 
 /**
  * Everything the adapters need to know about one scheme, a vendor's or a generic one. A scheme file

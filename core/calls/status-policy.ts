@@ -1,4 +1,4 @@
-import { inputError } from './bpm-error';
+import { inputError } from '../bpm-error';
 
 /** Bonita's REST connector rules: fail on 4xx, fail on 5xx, and codes exempt from both. */
 export interface StatusPolicy {

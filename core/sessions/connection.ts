@@ -1,7 +1,7 @@
-import type { HttpRequest, HttpResponse } from './http-types';
+import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { Session, type SessionResult } from './session';
-import { createTransport, type Transport } from './transport';
-import type { SchemeDefinition } from './scheme-definition';
+import { createTransport, type Transport } from '../http/transport';
+import type { SchemeDefinition } from '../schemes/scheme-definition';
 
 /** What a request node sends through: a vendor session, or a plain transport for unauthenticated calls. */
 export interface Connection {

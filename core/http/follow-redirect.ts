@@ -1,4 +1,4 @@
-import { BpmFailure } from './bpm-error';
+import { BpmFailure } from '../bpm-error';
 import type { HttpRequest } from './http-types';
 
 /** Headers that may follow a redirect to another origin: nothing that could carry a credential. */

@@ -1,12 +1,12 @@
-import { inputError } from './bpm-error';
+import { inputError } from '../bpm-error';
 import type { SchemeDefinition } from './scheme-definition';
 import { VENDORS } from './vendors';
-import { basic } from './schemes/basic';
-import { bearer } from './schemes/bearer';
-import { digest } from './schemes/digest';
-import { customHeaders, header } from './schemes/header';
-import { oauth2AuthorizationCode } from './schemes/oauth2-authorization-code';
-import { oauth2ClientCredentials } from './schemes/oauth2-client-credentials';
+import { basic } from './basic';
+import { bearer } from './bearer';
+import { digest } from './digest';
+import { customHeaders, header } from './header';
+import { oauth2AuthorizationCode } from './oauth2-authorization-code';
+import { oauth2ClientCredentials } from './oauth2-client-credentials';
 
 /** The schemes any REST API may use, in menu order; in n8n each is one credential type. */
 export const GENERIC_SCHEMES: readonly SchemeDefinition[] = [basic, digest, bearer, header, customHeaders, oauth2ClientCredentials, oauth2AuthorizationCode] as SchemeDefinition[];

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { inputError } from './bpm-error';
+import { inputError } from '../bpm-error';
 import type { FileSource } from './http-types';
 
 export function fileFromBuffer(data: Buffer, fileName: string, contentType: string): FileSource {

@@ -1,8 +1,8 @@
 import type { SchemeDefinition } from './scheme-definition';
-import { baw } from './schemes/baw';
-import { bonita } from './schemes/bonita';
-import { funnelback } from './schemes/funnelback';
-import { simplicite } from './schemes/simplicite';
+import { baw } from './baw';
+import { bonita } from './bonita';
+import { funnelback } from './funnelback';
+import { simplicite } from './simplicite';
 
 /** The vendor schemes the adapters offer, in menu order. */
 export const VENDORS: readonly SchemeDefinition[] = [bonita, baw, simplicite, funnelback] as SchemeDefinition[];

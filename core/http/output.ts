@@ -1,5 +1,5 @@
 import type { HttpResponse } from './http-types';
-import { redactText } from './redact';
+import { redactText } from '../redact';
 
 
 /** Response headers fit for a workflow item or message: Set-Cookie dropped (the session's jar owns cookies), known secrets masked. */

@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponse } from './http-types';
+import type { HttpRequest, HttpResponse } from '../http/http-types';
 
 /** What a scheme may do on the wire while logging in or out: it shares the session's cookie jar. */
 export interface SchemeWire {

@@ -1,6 +1,6 @@
 import { CookieJar } from 'tough-cookie';
 import { AgentPool, SOCKETS_PER_ORIGIN, type Route } from './agent-pool';
-import { BpmFailure } from './bpm-error';
+import { BpmFailure } from '../bpm-error';
 import { encodeBody } from './encode-body';
 import { createExchangeSlots } from './exchange-slots';
 import { followRedirect, isRedirect } from './follow-redirect';

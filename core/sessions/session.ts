@@ -1,6 +1,6 @@
-import type { AuthScheme, LoginContext, SchemeWire } from './auth-scheme';
-import type { ExchangeSettings, HttpRequest, HttpResponse } from './http-types';
-import type { Transport } from './transport';
+import type { AuthScheme, LoginContext, SchemeWire } from '../schemes/auth-scheme';
+import type { ExchangeSettings, HttpRequest, HttpResponse } from '../http/http-types';
+import type { Transport } from '../http/transport';
 
 export type SessionState = 'idle' | 'logging-in' | 'logged-in' | 'login-failed' | 'logged-out';
 

@@ -3,17 +3,17 @@
  * from the fields of a credential, config node or message. Never throws: a bad field comes back as an
  * input error naming it, a refusal as a login error, and no secret that went in comes out.
  */
-import { inputError, type BpmError, type Outcome } from './bpm-error';
-import { failureDetail, redactError } from './execute-request';
-import { parseCallOptions, type CallOptions } from './call-options';
-import type { ExchangeSettings } from './http-types';
-import { startAuthorization, exchangeCode, type AuthorizationRequest } from './oauth2/authorization-code';
-import { clientCredentialsGrant } from './oauth2/client-credentials';
-import { optionalAudience, optionalCodeVerifier, optionalScope, optionalText, parseClientAuthentication, requireEndpoint } from './oauth2/config-fields';
-import { refreshGrant } from './oauth2/refresh';
-import type { TokenWire } from './oauth2/token-fetch';
-import type { TokenSet } from './oauth2/token-set';
-import { requireText, requireToken } from './scheme-definition';
+import { inputError, type BpmError, type Outcome } from '../bpm-error';
+import { failureDetail, redactError } from '../calls/execute-request';
+import { parseCallOptions, type CallOptions } from '../calls/call-options';
+import type { ExchangeSettings } from '../http/http-types';
+import { startAuthorization, exchangeCode, type AuthorizationRequest } from './authorization-code';
+import { clientCredentialsGrant } from './client-credentials';
+import { optionalAudience, optionalCodeVerifier, optionalScope, optionalText, parseClientAuthentication, requireEndpoint } from './config-fields';
+import { refreshGrant } from './refresh';
+import type { TokenWire } from './token-fetch';
+import type { TokenSet } from './token-set';
+import { requireText, requireToken } from '../schemes/scheme-definition';
 
 export type OAuth2Operation = 'clientCredentials' | 'authorizationCode' | 'refreshToken';
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import { inputError } from './bpm-error';
+import { inputError } from '../bpm-error';
 import type { ExchangeSettings, ProxySettings, TlsSettings } from './http-types';
 import { TunnelAgent, type ProxyEndpoint } from './tunnel-agent';
 

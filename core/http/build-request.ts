@@ -1,7 +1,7 @@
-import type { CallOptions } from './call-options';
+import type { CallOptions } from '../calls/call-options';
 import { fileFromPath } from './file-source';
 import { HTTP_METHODS, type ExchangeSettings, type FileSource, type HttpMethod, type HttpRequest, type RequestBody } from './http-types';
-import { inputError } from './bpm-error';
+import { inputError } from '../bpm-error';
 
 /** What a user fills in, in either runtime, before validation. */
 export interface RequestInput {

@@ -1,4 +1,4 @@
-import type { HttpMethod } from './http-types';
+import type { HttpMethod } from '../http/http-types';
 
 export interface RetryPolicy {
 	/** Attempts in all, the first included; 1 means no retry. */
