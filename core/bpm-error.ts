@@ -16,6 +16,13 @@ export interface BpmError {
 	method?: string;
 	/** The request URL with credentials and secret-looking query values masked. */
 	url?: string;
+	/** The socket error code (ECONNRESET, ECONNREFUSED…) of a network failure. */
+	code?: string;
+	/**
+	 * A write that is not idempotent was sent and its outcome is unknown (no answer, or a 5xx): it may have
+	 * taken effect, and it was not repeated.
+	 */
+	mayHaveTakenEffect?: boolean;
 	/** HTTP exchanges made for this call, logins excluded. */
 	attempts: number;
 	elapsedMs: number;

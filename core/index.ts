@@ -38,3 +38,5 @@ export * from './oauth2/oauth2-token';
 export { header, customHeaders, headerScheme, type HeaderConfig } from './schemes/header';
 export * from './http/output';
 export * from './paging';
+export * from './operations';
+export { bonitaCatalogue } from './catalogues/bonita';

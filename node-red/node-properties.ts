@@ -12,7 +12,8 @@ export interface NodeProperties {
 }
 
 export interface PropertyDefault {
-	value: string | number | boolean;
+	/** An object value (an operation node's parameters) is copied for each node that takes it. */
+	value: string | number | boolean | Record<string, unknown>;
 	/** A config node type: the property holds the id of such a node. */
 	type?: string;
 	required?: boolean;
@@ -28,13 +29,13 @@ export interface CredentialProperty {
 }
 
 /** The editor saves text inputs as strings, so a numeric property may arrive as either. */
-type SettingValue<V> = V extends boolean ? boolean : V extends number ? number | string : string;
+type SettingValue<V> = V extends boolean ? boolean : V extends number ? number | string : V extends string ? string : V;
 
 export type Settings<P extends NodeProperties> = NodeDef & { [K in keyof P['defaults']]: SettingValue<P['defaults'][K]['value']> };
 
 /** The node's configuration with every property the flow leaves out set to its default. */
 export function withDefaults<P extends NodeProperties>(properties: P, config: NodeDef): Settings<P> {
 	const filled: Record<string, unknown> = { ...config };
-	for (const [name, property] of Object.entries(properties.defaults)) if (filled[name] === undefined) filled[name] = property.value;
+	for (const [name, property] of Object.entries(properties.defaults)) if (filled[name] === undefined) filled[name] = typeof property.value === 'object' ? structuredClone(property.value) : property.value;
 	return filled as Settings<P>;
 }

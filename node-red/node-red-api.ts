@@ -39,6 +39,28 @@ export interface NodeRedApi {
 		createNode(node: object, config: NodeDef): void;
 		getNode(id: string): RuntimeNode | null;
 		registerType<N extends RuntimeNode, C extends NodeDef>(type: string, constructor: (this: N, config: C) => void, options?: { credentials?: Record<string, { type: 'text' | 'password' }> }): void;
+		/** A config node's stored credentials, deployed or not (undefined when never deployed). */
+		getCredentials(id: string): Record<string, string | undefined> | undefined;
+	};
+	util: {
+		evaluateNodeProperty(value: unknown, type: string, node: RuntimeNode, msg: NodeMessage, callback: (error: Error | null, result: unknown) => void): void;
+	};
+	/** The editor's express app: routes relative to httpAdminRoot. */
+	httpAdmin: {
+		post(path: string, ...handlers: Array<(req: AdminRequest, res: AdminResponse, next: () => void) => void>): void;
+	};
+	auth: {
+		needsPermission(permission: string): (req: AdminRequest, res: AdminResponse, next: () => void) => void;
 	};
 	_(key: string, substitutions?: Record<string, string>): string;
+}
+
+export interface AdminRequest {
+	params: Record<string, string>;
+	body?: unknown;
+}
+
+export interface AdminResponse {
+	status(code: number): AdminResponse;
+	json(body: unknown): void;
 }

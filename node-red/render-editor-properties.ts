@@ -5,8 +5,9 @@ import type { NodeProperties, PropertyDefault, Validation } from './node-propert
  * with EDITOR_DEFAULTS and EDITOR_CREDENTIALS, and the result holds the inline object literals that Node-RED
  * and the Flow Library's parser read. A template without a placeholder its table needs fails the build.
  */
-export function renderEditorHtml(type: string, template: string, properties: NodeProperties): string {
-	const html = fill(fill(template, 'EDITOR_DEFAULTS', literal(properties.defaults, renderDefault)), 'EDITOR_CREDENTIALS', properties.credentials && literal(properties.credentials, (c) => plain(c)));
+export function renderEditorHtml(type: string, template: string, properties: NodeProperties, placeholders: Record<string, string> = {}): string {
+	let html = fill(fill(template, 'EDITOR_DEFAULTS', literal(properties.defaults, renderDefault)), 'EDITOR_CREDENTIALS', properties.credentials && literal(properties.credentials, (c) => plain(c)));
+	for (const [placeholder, value] of Object.entries(placeholders)) html = fill(html, placeholder, value);
 	return `${html.trimEnd()}\n\n${fillMissingProperties(type)}`;
 }
 

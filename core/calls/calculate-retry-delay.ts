@@ -32,7 +32,8 @@ const UNSAFE: ReadonlySet<HttpMethod> = new Set(['POST', 'PATCH']);
 /** How long to wait before the next attempt, or undefined to stop here. Full jitter: random × capped 2^n. */
 export function calculateRetryDelay(policy: RetryPolicy, outcome: AttemptOutcome, random: () => number = Math.random): number | undefined {
 	if (outcome.attempt >= policy.maxAttempts) return undefined;
-	if (UNSAFE.has(outcome.method) && !policy.retryUnsafeMethods && !outcome.notSent) return undefined;
+	// 429 refuses a call before processing it (RFC 6585: a quota, a rate limit), so even a POST may be sent again.
+	if (UNSAFE.has(outcome.method) && !policy.retryUnsafeMethods && !outcome.notSent && outcome.status !== 429) return undefined;
 	const retryable = outcome.failedBeforeResponse
 		? policy.retryOnNetworkError
 		: outcome.status !== undefined && ((policy.retryOn5xx && outcome.status >= 500) || policy.retryCodes.includes(outcome.status));

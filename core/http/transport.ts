@@ -134,5 +134,5 @@ function transportFailure(error: unknown, request: HttpRequest, settings: Exchan
 	}
 	// llhttp's codes: the server broke HTTP itself (a bare CR or LF, a NUL, a folded line in a header).
 	if (code.startsWith('HPE_')) return new BpmFailure({ kind: 'network', message: `${target} sent a malformed HTTP response (${code}); nothing of it was used` });
-	return new BpmFailure({ kind: 'network', message: `${target} failed: ${code || 'connection error'}` });
+	return new BpmFailure({ kind: 'network', ...(code ? { code } : {}), message: `${target} failed: ${code || 'connection error'}` });
 }

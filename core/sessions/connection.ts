@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { Session, type SessionResult } from './session';
 import { createTransport, type Transport } from '../http/transport';
 import type { SchemeDefinition } from '../schemes/scheme-definition';
+import { Memo } from './memo';
 
 /** What a request node sends through: a vendor session, or a plain transport for unauthenticated calls. */
 export interface Connection {
@@ -11,6 +12,8 @@ export interface Connection {
 	describeFailure?(response: HttpResponse, request: HttpRequest): string | undefined;
 	/** Ends the vendor session (Simplicité's /api/logout, Bonita's logoutservice); the next call logs in again. */
 	logout?(): Promise<void>;
+	/** What the operations learn once per session (the current user, contracts). */
+	readonly memo: Memo;
 }
 
 export function sessionConnection(session: Session): Connection {
@@ -20,6 +23,7 @@ export function sessionConnection(session: Session): Connection {
 		secrets: () => session.secrets(),
 		describeFailure: (response, request) => session.scheme.describeFailure?.(response, request),
 		logout: () => session.logout(),
+		memo: session.memo,
 	};
 }
 
@@ -27,6 +31,7 @@ export function plainConnection(transport: Transport): Connection {
 	return {
 		send: async (request) => ({ response: await transport.send(request), attempts: 1 }),
 		secrets: () => transport.cookieValues(),
+		memo: new Memo(),
 	};
 }
 

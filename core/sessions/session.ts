@@ -1,6 +1,7 @@
 import type { AuthScheme, LoginContext, SchemeWire } from '../schemes/auth-scheme';
 import type { ExchangeSettings, HttpRequest, HttpResponse } from '../http/http-types';
 import type { Transport } from '../http/transport';
+import { Memo } from './memo';
 
 export type SessionState = 'idle' | 'logging-in' | 'logged-in' | 'login-failed' | 'logged-out';
 
@@ -27,6 +28,8 @@ export class Session<S = unknown> {
 	private lastSettings?: Partial<ExchangeSettings>;
 	private readonly listeners = new Set<(state: SessionState) => void>();
 	private status: SessionState = 'idle';
+	/** Kept across logins (the same credential is the same user); emptied by a logout. */
+	readonly memo = new Memo();
 
 	constructor(
 		readonly scheme: AuthScheme<S>,
@@ -73,6 +76,7 @@ export class Session<S = unknown> {
 			}
 		}
 		await this.transport.clearCookies();
+		this.memo.clear();
 		this.setStatus('logged-out');
 	}
 

@@ -2,7 +2,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { ACCESS_TOKEN_AUTH, NO_AUTH } from './connection';
 import { connectionCredential } from '../shared/connection-credential';
 import type { ItemParameters } from '../shared/item-parameters';
-import { fileFromAsyncStream, fileFromBuffer, type BpmError, type CallOptions, type FileSource, type RequestInput } from '../../core';
+import { binaryFile } from '../shared/binary-file';
+import type { BpmError, CallOptions, RequestInput } from '../../core';
 
 type Row = { name: string; value: string };
 
@@ -49,18 +50,6 @@ async function body(context: IExecuteFunctions, param: ItemParameters, index: nu
 		default:
 			return { json: param('jsonBody', index, '') };
 	}
-}
-
-/** Streamed from n8n's binary store when the data lives there, so a large file is never held whole. */
-async function binaryFile(context: IExecuteFunctions, index: number, field: string): Promise<FileSource> {
-	const binary = context.helpers.assertBinaryData(index, field);
-	const fileName = binary.fileName ?? field;
-	const contentType = binary.mimeType || 'application/octet-stream';
-	if (binary.id) {
-		const { fileSize } = await context.helpers.getBinaryMetadata(binary.id);
-		return fileFromAsyncStream(() => context.helpers.getBinaryStream(binary.id!), Number(fileSize), fileName, contentType);
-	}
-	return fileFromBuffer(Buffer.from(binary.data, 'base64'), fileName, contentType);
 }
 
 function runtimeIds(context: IExecuteFunctions): Row[] {

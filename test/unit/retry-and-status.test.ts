@@ -37,6 +37,11 @@ describe('calculateRetryDelay', () => {
 		expect(calculateRetryDelay(policy, { attempt: 1, method: 'POST', status: 401, notSent: true }, top)).to.equal(undefined);
 	});
 
+	it('repeats a POST refused with 429, which the server did not process (a quota), after its Retry-After', () => {
+		expect(calculateRetryDelay(policy, { attempt: 1, method: 'POST', status: 429, retryAfterMs: 2000 }, top)).to.equal(2000);
+		expect(calculateRetryDelay({ ...policy, retryCodes: [] }, { attempt: 1, method: 'POST', status: 429 }, top)).to.equal(undefined);
+	});
+
 	it('honours Retry-After up to the cap, and gives up beyond it', () => {
 		expect(calculateRetryDelay(policy, { attempt: 1, method: 'GET', status: 429, retryAfterMs: 3000 }, top)).to.equal(3000);
 		expect(calculateRetryDelay({ ...policy, maxRetryAfterMs: 2000 }, { attempt: 1, method: 'GET', status: 429, retryAfterMs: 3000 }, top)).to.equal(undefined);

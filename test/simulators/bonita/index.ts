@@ -1,16 +1,46 @@
 /**
- * Bonita web REST API simulator (login/logout services, CSRF token filter,
- * session resource, process/case/humanTask/userTask resources, file upload).
+ * Bonita web REST API simulator: login/logout services, CSRF token filter, session resource, and the resources
+ * the operation nodes call (processes and contracts, instantiation, live and archived cases and human tasks, case
+ * variables and context, case documents, business data queries, messages, system information), plus uploads.
  *
- * Wire behaviour follows /work/shared/notes/vendor-protocols.md section A and
- * its "Simulator checklist → Bonita". Node built-ins only.
+ * Wire behaviour follows /work/shared/notes/vendor-protocols.md section A and vendor-operations.md section 1.
+ * Node built-ins only.
  */
 import * as http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { contentTypeParam, mediaType, parseCookies, parseForm, parseMultipart, readBody, safeDecode, type MultipartPart } from '../http-util';
 import { listenOnLoopback } from '../listen';
+import { seedBusinessData, type BdmClass } from './bdm';
+import { handleBusinessData } from './bdm-routes';
 import { bonitaDate } from './bonita-date';
-import { BonitaStore, validateContract, type Contract, type Item } from './data';
+import { CaseQuota, QUOTA_MESSAGE, retryAfterHeader, type CaseQuotaOptions } from './case-quota';
+import { contractJson, fileTempPaths, validateContract } from './contract';
+import { BonitaStore, type CaseRecord, type Item, type ProcessRecord } from './data';
+import { PROCESS_REGISTRATION } from './processes';
+import {
+  HttpDone,
+  JSON_UTF8,
+  TEXT_UTF8,
+  TOOLKIT_EX,
+  empty,
+  html,
+  isGet,
+  json,
+  methodNotAllowedServlet,
+  notAllowed,
+  restletError,
+  restletId,
+  restletJsonObject,
+  send,
+  toolkitError,
+  toolkitId,
+  toolkitJsonObject,
+  type Ctx,
+  type Session,
+} from './respond';
+import { eqFilter, output, search, type SearchSpec } from './search';
+
+export type { CaseQuotaOptions } from './case-quota';
 
 export interface BonitaSimulatorOptions {
   /** default 0 (ephemeral); the server listens on 127.0.0.1 only */
@@ -29,7 +59,27 @@ export interface BonitaSimulatorOptions {
   maxUploadBytes?: number;
   /** default '2024.1' (session JSON "version"); a '7.x' value below 7.15 also sets the bonita.tenant cookie */
   version?: string;
+  /** instantiation success: 'restlet' (default, what the code does) 200 {"caseId":<number>}; 'openapi' 201 {"caseId":"<string>"} */
+  instantiationStyle?: 'restlet' | 'openapi';
+  /** keep FILE temp files after a failed instantiation, as the Restlet endpoint does; default false (Spring: deleted) */
+  keepTempFilesOnFailedInstantiation?: boolean;
+  /** Community case creation limit: 429 "Case creation limit reached." past `limit` cases per rolling 30 days */
+  caseQuota?: CaseQuotaOptions;
+  /** time between a 204 execution and its effect (task archived; next task or case archived); default 0 = at once */
+  executionDelayMs?: number;
+  /** every list answer (Toolkit search, BDM query) waits this long; default 0 */
+  pageDelayMs?: number;
+  /** extra ready tasks (one Registration case each) on top of the seed, also after a data reset; default 0 */
+  bulkTasks?: number;
+  /** BDM 2026.1 "standard shape": a count is {"value":n}, a single result an object; default false ([n], [obj]) */
+  bdmStandardShape?: boolean;
 }
+
+/** What configure() and POST /_sim/configure may change on a running simulator (caseQuota null = no quota). */
+export type BonitaRuntimeOptions = Pick<
+  BonitaSimulatorOptions,
+  'instantiationStyle' | 'keepTempFilesOnFailedInstantiation' | 'executionDelayMs' | 'pageDelayMs' | 'bdmStandardShape'
+> & { caseQuota?: CaseQuotaOptions | null };
 
 /**
  * Live counters.
@@ -48,6 +98,32 @@ export interface BonitaStats {
   apiCalls: number;
 }
 
+/** Non-idempotent operations that really took effect (answered or not: see dropAfterProcessing). */
+export interface BonitaOperations {
+  /** cases created by process instantiation or the legacy POST API/bpm/case */
+  instantiations: number;
+  /** task executions accepted (204) */
+  executions: number;
+  /** documents attached with POST API/bpm/caseDocument */
+  documentsAttached: number;
+  /** messages accepted by POST API/bpm/message */
+  messagesReceived: number;
+}
+
+/** The operation a dropAfterProcessing fault hits. */
+export type BonitaFaultKind = 'instantiation' | 'execution' | 'caseDocument' | 'message';
+const FAULT_KINDS: BonitaFaultKind[] = ['instantiation', 'execution', 'caseDocument', 'message'];
+
+export interface BonitaMessageRecord {
+  messageName: string;
+  targetProcess: string;
+  targetFlowNode?: string;
+  messageContent: Record<string, unknown>;
+  correlations: Record<string, unknown>;
+  /** user id of the sender */
+  sentBy: string;
+}
+
 export interface BonitaRequestRecord {
   method: string;
   /** URL path without the query string */
@@ -63,50 +139,47 @@ export interface BonitaSimulator {
   /** http://127.0.0.1:41234 */
   origin: string;
   stats: BonitaStats;
+  operations: BonitaOperations;
+  /** messages received by POST API/bpm/message, oldest first */
+  messages: BonitaMessageRecord[];
   /** drop every session now (the next call gets 401) */
   expireSessions(): void;
+  /** zero stats and operations (same objects) */
   resetStats(): void;
-  /** put the seed data back (processes, cases, tasks); sessions are kept */
+  /** put the seed data back (processes, cases, tasks, documents, business data, messages, quota); sessions are kept */
   resetData(): void;
+  /** the next successful `kind` call is processed, then its socket destroyed without an answer (once per call) */
+  dropAfterProcessing(kind: BonitaFaultKind): void;
+  /** `count` new Registration (or `processId`) cases with one ready task each; returns the task ids */
+  bulkCreateTasks(count: number, processId?: string): string[];
+  configure(changes: BonitaRuntimeOptions): void;
   /** every request seen (except /_sim control calls), the last 1000 */
   requests: BonitaRequestRecord[];
   close(): Promise<void>;
 }
 
-interface Session {
-  id: string;
-  userName: string;
-  userId: string;
-  token: string;
-  engineSessionId: string;
-  lastAccess: number;
-}
-
-interface Ctx {
-  req: http.IncomingMessage;
-  res: http.ServerResponse;
-  method: string;
-  pathname: string;
-  query: URLSearchParams;
-  body: Buffer;
-  bodySize: number;
-  truncated: boolean;
-  cookies: Map<string, string[]>;
-  setCookies: string[];
-  session?: Session;
-}
-
-const JSON_UTF8 = 'application/json;charset=UTF-8';
-const TEXT_UTF8 = 'text/plain;charset=UTF-8';
-const HTML_UTF8 = 'text/html;charset=UTF-8';
 const MEGABYTE = 1048576;
 const UNSAFE = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
-const TOOLKIT_EX = 'org.bonitasoft.web.toolkit.client.common.exception.api';
-const CONTRACT_EX = 'class org.bonitasoft.engine.bpm.contract.ContractViolationException';
+const CONTRACT_EX = 'org.bonitasoft.engine.bpm.contract.ContractViolationException';
+const PROCESS_NOT_FOUND = 'org.bonitasoft.engine.bpm.process.ProcessDefinitionNotFoundException';
+const TASK_NOT_FOUND = 'org.bonitasoft.engine.bpm.flownode.UserTaskNotFoundException';
 const TOKEN_COOKIE = 'X-Bonita-API-Token';
 const EXPIRED = 'Expires=Thu, 01 Jan 1970 00:00:10 GMT';
-
-class HttpDone extends Error {}
+/** Bonita's TaskPriority order (o=priority sorts by it, not alphabetically) */
+const PRIORITIES = ['lowest', 'under_normal', 'normal', 'above_normal', 'highest'];
+const VARIABLE_TYPES = ['java.lang.String', 'java.lang.Integer', 'java.lang.Double', 'java.lang.Long', 'java.lang.Boolean', 'java.util.Date'];
+const MESSAGE_TYPES = new Set([
+  'java.lang.String',
+  'java.lang.Boolean',
+  'java.lang.Integer',
+  'java.lang.Double',
+  'java.lang.Float',
+  'java.lang.Long',
+  'java.util.Date',
+  'java.time.LocalDate',
+  'java.time.LocalDateTime',
+  'java.time.OffsetDateTime',
+]);
 
 function normalizeContextPath(p: string): string {
   let s = p.trim();
@@ -129,10 +202,26 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
   const legacy7 = /^7\.(\d+)/.exec(version);
   const tenantCookie = legacy7 !== null && Number(legacy7[1]) < 15;
   const isModern = legacy7 === null;
+  const bulkTasks = options.bulkTasks ?? 0;
+  const config = {
+    instantiationStyle: options.instantiationStyle ?? 'restlet',
+    keepTempFilesOnFailedInstantiation: options.keepTempFilesOnFailedInstantiation ?? false,
+    caseQuota: options.caseQuota as CaseQuotaOptions | undefined,
+    executionDelayMs: options.executionDelayMs ?? 0,
+    pageDelayMs: options.pageDelayMs ?? 0,
+    bdmStandardShape: options.bdmStandardShape ?? false,
+  };
 
   const store = new BonitaStore(Object.keys(users));
+  let businessData: Map<string, BdmClass> = seedBusinessData();
+  const quota = new CaseQuota();
   const sessions = new Map<string, Session>();
   const stats: BonitaStats = { logins: 0, loginFailures: 0, unauthorized: 0, csrfRejections: 0, logouts: 0, apiCalls: 0 };
+  const operations: BonitaOperations = { instantiations: 0, executions: 0, documentsAttached: 0, messagesReceived: 0 };
+  const messages: BonitaMessageRecord[] = [];
+  const faults = new Map<BonitaFaultKind, number>();
+  /** pending asynchronous executions (executionDelayMs) */
+  const timers = new Set<NodeJS.Timeout>();
   const requests: BonitaRequestRecord[] = [];
 
   const resetStats = (): void => {
@@ -142,43 +231,44 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
     stats.csrfRejections = 0;
     stats.logouts = 0;
     stats.apiCalls = 0;
+    operations.instantiations = 0;
+    operations.executions = 0;
+    operations.documentsAttached = 0;
+    operations.messagesReceived = 0;
   };
+  const resetData = (): void => {
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    store.reseed();
+    if (bulkTasks > 0) store.bulkCreateTasks(bulkTasks, PROCESS_REGISTRATION);
+    businessData = seedBusinessData();
+    quota.reset();
+    messages.length = 0;
+    faults.clear();
+  };
+  if (bulkTasks > 0) store.bulkCreateTasks(bulkTasks, PROCESS_REGISTRATION);
   const expireSessions = (): void => sessions.clear();
 
-  // ---------------------------------------------------------------- responses
+  const dropAfterProcessing = (kind: BonitaFaultKind): void => {
+    faults.set(kind, (faults.get(kind) ?? 0) + 1);
+  };
+  /** The operation took effect: an armed fault for it turns the answer into a destroyed socket. */
+  function processed(ctx: Ctx, kind: BonitaFaultKind): void {
+    const armed = faults.get(kind) ?? 0;
+    if (armed === 0) return;
+    if (armed === 1) faults.delete(kind);
+    else faults.set(kind, armed - 1);
+    ctx.drop = true;
+  }
 
-  function send(ctx: Ctx, status: number, body?: string | Buffer, contentType?: string, extra?: Record<string, string>): never {
-    const { res } = ctx;
-    if (!res.headersSent) {
-      const headers: http.OutgoingHttpHeaders = { ...extra };
-      if (ctx.setCookies.length > 0) headers['Set-Cookie'] = ctx.setCookies;
-      const buf = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-      if (contentType) headers['Content-Type'] = contentType;
-      if (status !== 204 && status !== 304) headers['Content-Length'] = String(buf.length);
-      res.writeHead(status, headers);
-      res.end(ctx.method === 'HEAD' || status === 204 || status === 304 ? undefined : buf);
-    }
-    throw new HttpDone();
-  }
-  const empty = (ctx: Ctx, status: number, contentType?: string): never => send(ctx, status, undefined, contentType);
-  const json = (ctx: Ctx, status: number, value: unknown, extra?: Record<string, string>): never =>
-    send(ctx, status, JSON.stringify(value), JSON_UTF8, extra);
-
-  /** ToolkitHttpServlet error body. */
-  function toolkitError(ctx: Ctx, status: number, exception: string, message: string, api: string, resource: string, more: Record<string, unknown> = {}): never {
-    const cls = exception.includes('.') ? exception : `${TOOLKIT_EX}.${exception}`;
-    return json(ctx, status, { exception: `class ${cls}`, message, api, resource, ...more });
-  }
-  /** Restlet resource error body. */
-  function restletError(ctx: Ctx, status: number, exception: string, message: string, more: Record<string, unknown> = {}): never {
-    return json(ctx, status, { exception: `class ${exception}`, message, ...more });
-  }
-  function html(ctx: Ctx, status: number, title: string): never {
-    return send(ctx, status, `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`, HTML_UTF8);
-  }
-  function methodNotAllowedServlet(ctx: Ctx, allow: string): never {
-    return send(ctx, 405, `<!DOCTYPE html><html><body><h1>HTTP Status 405 – Method Not Allowed</h1></body></html>`, HTML_UTF8, { Allow: allow });
-  }
+  const configure = (changes: BonitaRuntimeOptions): void => {
+    if (changes.instantiationStyle !== undefined) config.instantiationStyle = changes.instantiationStyle;
+    if (changes.keepTempFilesOnFailedInstantiation !== undefined) config.keepTempFilesOnFailedInstantiation = changes.keepTempFilesOnFailedInstantiation;
+    if (changes.caseQuota !== undefined) config.caseQuota = changes.caseQuota ?? undefined;
+    if (changes.executionDelayMs !== undefined) config.executionDelayMs = changes.executionDelayMs;
+    if (changes.pageDelayMs !== undefined) config.pageDelayMs = changes.pageDelayMs;
+    if (changes.bdmStandardShape !== undefined) config.bdmStandardShape = changes.bdmStandardShape;
+  };
 
   // ---------------------------------------------------------------- sessions and cookies
 
@@ -264,26 +354,6 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
     return field ? field.data.toString('utf8') : undefined;
   }
 
-  function parseJsonBody(ctx: Ctx): { ok: true; value: unknown } | { ok: false; error: string } {
-    const text = ctx.body.toString('utf8');
-    if (text.trim() === '') return { ok: true, value: undefined };
-    try {
-      return { ok: true, value: JSON.parse(text) as unknown };
-    } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
-    }
-  }
-
-  /** JSON object body for restlet resources (contract inputs). */
-  function restletInputs(ctx: Ctx): Record<string, unknown> {
-    const parsed = parseJsonBody(ctx);
-    if (!parsed.ok) return restletError(ctx, 400, 'com.fasterxml.jackson.core.JsonParseException', parsed.error);
-    if (parsed.value === undefined || parsed.value === null) return {};
-    if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-      return restletError(ctx, 400, 'java.lang.IllegalArgumentException', 'Contract inputs must be a JSON object');
-    }
-    return parsed.value as Record<string, unknown>;
-  }
 
   // ---------------------------------------------------------------- login / logout
 
@@ -381,23 +451,6 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
     return out;
   }
 
-  /** APIServletCall id check: returns the id or answers 400 / 500. */
-  function toolkitId(ctx: Ctx, id: string, api: string, resource: string): string {
-    if (/^-?\d+$/.test(id)) {
-      if (BigInt(id) <= 0n) {
-        return toolkitError(ctx, 400, 'APIIncorrectIdException', `Id must be non-zero positive for ${api} on resource ${resource}`, api, resource);
-      }
-      return BigInt(id).toString();
-    }
-    return toolkitError(ctx, 500, 'APIItemIdMalformedException', "Can't convert non numeric ID to long", api, resource);
-  }
-
-  /** Restlet resources parse the id with Long.parseLong (NumberFormatException -> 400). */
-  function restletId(ctx: Ctx, id: string): string {
-    if (!/^-?\d+$/.test(id)) return restletError(ctx, 400, 'java.lang.NumberFormatException', `For input string: "${id}"`);
-    return BigInt(id).toString();
-  }
-
   function optionalUserParam(ctx: Ctx): string | undefined {
     const u = ctx.query.get('user');
     if (u === null || u === '') return undefined;
@@ -405,100 +458,14 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
     return BigInt(u).toString();
   }
 
-  interface SearchSpec {
-    api: string;
-    resource: string;
-    /** filter name -> predicate; null = accepted and ignored */
-    filters: Record<string, ((item: Item, value: string) => boolean) | null>;
-    searchText: (item: Item) => string[];
-    deploy?: Record<string, (value: string) => unknown>;
-    counters?: Record<string, (item: Item) => string>;
+
+  /** A Toolkit list answer (waits pageDelayMs). */
+  function list(ctx: Ctx, items: Item[], spec: SearchSpec): never {
+    ctx.delayMs = config.pageDelayMs;
+    return search(ctx, items, spec);
   }
 
-  function intParam(ctx: Ctx, name: string, def: number, spec: SearchSpec): number {
-    const raw = ctx.query.get(name);
-    if (raw === null || raw === '') return def;
-    if (!/^-?\d+$/.test(raw) || Math.abs(Number(raw)) > 2147483647) {
-      return toolkitError(ctx, 500, 'java.lang.NumberFormatException', `For input string: "${raw}"`, spec.api, spec.resource);
-    }
-    return Number(raw);
-  }
-
-  function output(item: Item, spec: SearchSpec, ctx: Ctx): Record<string, unknown> {
-    const out: Record<string, unknown> = { ...item };
-    if (spec.deploy) {
-      for (const d of ctx.query.getAll('d')) {
-        const resolve = spec.deploy[d];
-        const v = item[d];
-        if (!resolve || v === undefined || v === '' || v === '0') continue;
-        const resolved = resolve(v);
-        if (resolved !== undefined) out[d] = resolved;
-      }
-    }
-    if (spec.counters) {
-      for (const n of ctx.query.getAll('n')) {
-        const counter = spec.counters[n];
-        if (counter) out[n] = counter(item);
-      }
-    }
-    return out;
-  }
-
-  function search(ctx: Ctx, items: Item[], spec: SearchSpec): never {
-    const p = intParam(ctx, 'p', 0, spec);
-    const c = intParam(ctx, 'c', 10, spec);
-    let rows = items;
-    for (const f of ctx.query.getAll('f')) {
-      const eq = f.indexOf('=');
-      if (eq < 0) return toolkitError(ctx, 500, 'APIMalformedUrlException', `Malformed filter: ${f}`, spec.api, spec.resource);
-      const name = f.slice(0, eq);
-      const value = f.slice(eq + 1);
-      if (!(name in spec.filters)) {
-        return toolkitError(ctx, 500, 'java.lang.RuntimeException', `Can't find search descriptor corresponding to ${name}`, spec.api, spec.resource);
-      }
-      const pred = spec.filters[name];
-      if (pred) rows = rows.filter((it) => pred(it, value));
-    }
-    const s = (ctx.query.get('s') ?? '').trim().toLowerCase();
-    if (s) {
-      rows = rows.filter((it) =>
-        spec.searchText(it).some((text) => {
-          const t = text.toLowerCase();
-          return t.startsWith(s) || t.split(/\s+/).some((w) => w.startsWith(s));
-        }),
-      );
-    }
-    const o = (ctx.query.get('o') ?? '').trim();
-    if (o) {
-      const [attr = '', dirRaw = 'ASC'] = o.split(/\s+/);
-      const desc = dirRaw.toUpperCase() === 'DESC';
-      const sample = items[0];
-      if (sample !== undefined && !(attr in sample)) {
-        return toolkitError(ctx, 500, 'java.lang.RuntimeException', `Can't find search descriptor corresponding to ${attr}`, spec.api, spec.resource);
-      }
-      rows = [...rows].sort((a, b) => {
-        const x = a[attr] ?? '';
-        const y = b[attr] ?? '';
-        let r: number;
-        if (/^-?\d+$/.test(x) && /^-?\d+$/.test(y)) {
-          const bx = BigInt(x);
-          const by = BigInt(y);
-          r = bx < by ? -1 : bx > by ? 1 : 0;
-        } else {
-          r = x < y ? -1 : x > y ? 1 : 0;
-        }
-        return desc ? -r : r;
-      });
-    }
-    const total = rows.length;
-    if (p < 0 || p > total || c < 0) {
-      return toolkitError(ctx, 500, 'APISearchIndexOutOfRange', `Search index out of range: page ${p}`, spec.api, spec.resource, { index: String(p) });
-    }
-    const page = rows.slice(p * c, p * c + c).map((it) => output(it, spec, ctx));
-    return json(ctx, 200, page, { 'Content-Range': `${p}-${c}/${total}` });
-  }
-
-  const eqFilter = (attr: string) => (it: Item, v: string): boolean => (it[attr] ?? '') === v;
+  // ---------------------------------------------------------------- search specs
 
   const userItem = (id: string): unknown => {
     const u = store.users.get(id);
@@ -510,8 +477,10 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
   };
   const caseItem = (id: string): unknown => {
     const c = store.cases.get(id);
-    return c ? { ...c } : undefined;
+    return c ? { ...c.item } : undefined;
   };
+  const processName = (it: Item): string | undefined => store.processes.get(it.processDefinitionId ?? '')?.item.name;
+  const validId = (v: string | undefined): boolean => v !== undefined && /^\d+$/.test(v) && v !== '0';
 
   const processSpec: SearchSpec = {
     api: 'bpm',
@@ -532,7 +501,8 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
       label: null,
       supervisor_id: null,
       team_manager_id: null,
-      user_id: null,
+      // searchProcessDeploymentInfosCanBeStartedBy
+      user_id: (it, v) => !validId(v) || store.canStart(store.processes.get(it.id ?? '')!, v),
       recentProcesses: null,
       forPendingOrAssignedTask: null,
     },
@@ -540,64 +510,104 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
     deploy: { deployedBy: userItem },
   };
 
+  const caseFilters: SearchSpec['filters'] = {
+    id: eqFilter('id'),
+    processDefinitionId: eqFilter('processDefinitionId'),
+    name: (it, v) => processName(it) === v,
+    state: eqFilter('state'),
+    started_by: eqFilter('started_by'),
+    startedBySubstitute: eqFilter('startedBySubstitute'),
+    rootCaseId: eqFilter('rootCaseId'),
+    user_id: null,
+    supervisor_id: null,
+    team_manager_id: null,
+  };
+  for (let i = 1; i <= 5; i++) caseFilters[`searchIndex${i}Value`] = eqFilter(`searchIndex${i}Value`);
+
   const caseSpec: SearchSpec = {
     api: 'bpm',
     resource: 'case',
-    filters: {
-      id: eqFilter('id'),
-      processDefinitionId: eqFilter('processDefinitionId'),
-      name: (it, v) => store.processes.get(it.processDefinitionId ?? '')?.item.name === v,
-      state: eqFilter('state'),
-      started_by: eqFilter('started_by'),
-      startedBySubstitute: eqFilter('startedBySubstitute'),
-      rootCaseId: eqFilter('rootCaseId'),
-      user_id: null,
-      supervisor_id: null,
-      team_manager_id: null,
-    },
-    searchText: (it) => [store.processes.get(it.processDefinitionId ?? '')?.item.name ?? ''],
+    filters: caseFilters,
+    searchText: (it) => [processName(it) ?? ''],
     deploy: { processDefinitionId: processItem, started_by: userItem, startedBySubstitute: userItem },
     counters: {
-      activeFlowNodes: (it) => String([...store.tasks.values()].filter((t) => t.item.caseId === it.id && t.item.state === 'ready').length),
+      activeFlowNodes: (it) => String([...store.tasks.values()].filter((t) => t.item.caseId === it.id).length),
       failedFlowNodes: () => '0',
     },
   };
 
-  const taskSpec = (resource: string): SearchSpec => ({
+  const archivedCaseSpec: SearchSpec = {
+    api: 'bpm',
+    resource: 'archivedCase',
+    filters: { ...caseFilters, sourceObjectId: eqFilter('sourceObjectId') },
+    searchText: caseSpec.searchText,
+    deploy: caseSpec.deploy,
+  };
+
+  const taskDeploy = {
+    processId: processItem,
+    caseId: caseItem,
+    rootContainerId: caseItem,
+    parentCaseId: caseItem,
+    rootCaseId: caseItem,
+    assigned_id: userItem,
+    executedBy: userItem,
+    executedBySubstitute: userItem,
+  };
+  const taskFilters: SearchSpec['filters'] = {
+    id: eqFilter('id'),
+    assigned_id: eqFilter('assigned_id'),
+    state: eqFilter('state'),
+    name: eqFilter('name'),
+    displayName: eqFilter('displayName'),
+    type: eqFilter('type'),
+    priority: eqFilter('priority'),
+    processDefinitionId: eqFilter('processId'),
+    caseId: eqFilter('caseId'),
+    parentCaseId: eqFilter('parentCaseId'),
+    rootCaseId: eqFilter('rootCaseId'),
+    rootContainerId: eqFilter('rootContainerId'),
+    parentTaskId: eqFilter('parentTaskId'),
+    isTerminal: eqFilter('isTerminal'),
+    supervisor_id: null,
+    team_manager_id: null,
+  };
+
+  /**
+   * AbstractHumanTaskDatastore: a plain processId filter is dropped when user_id is set; user_id picks the
+   * engine search (mine plus pooled; pooled only with assigned_id=; everything I am a candidate for with
+   * show_assigned_to_others=true; mine plus pooled of one process with processId). A valid assigned_id wins.
+   */
+  const humanTaskSpec = (resource: string): SearchSpec => ({
     api: 'bpm',
     resource,
     filters: {
-      id: eqFilter('id'),
-      assigned_id: eqFilter('assigned_id'),
-      state: eqFilter('state'),
-      name: eqFilter('name'),
-      displayName: eqFilter('displayName'),
-      type: eqFilter('type'),
-      priority: eqFilter('priority'),
-      processDefinitionId: eqFilter('processId'),
-      processId: eqFilter('processId'),
-      caseId: eqFilter('caseId'),
-      parentCaseId: eqFilter('parentCaseId'),
-      rootCaseId: eqFilter('rootCaseId'),
-      rootContainerId: eqFilter('rootContainerId'),
-      parentTaskId: eqFilter('parentTaskId'),
-      isTerminal: eqFilter('isTerminal'),
-      user_id: (it, v) => it.assigned_id === '' || it.assigned_id === v,
-      supervisor_id: null,
-      team_manager_id: null,
+      ...taskFilters,
+      processId: (it, v, all) => all.has('user_id') || all.has('team_manager_id') || it.processId === v,
+      user_id: (it, v, all) => {
+        if (!validId(v) || validId(all.get('assigned_id'))) return true;
+        const candidate = store.isCandidate(it, v);
+        if (all.get('show_assigned_to_others') === 'true') return candidate;
+        if (all.get('assigned_id') === '') return candidate;
+        const pid = all.get('processId');
+        if (pid !== undefined && it.processId !== pid) return false;
+        return it.assigned_id === v || (it.assigned_id === '' && candidate);
+      },
+      show_assigned_to_others: null,
     },
     searchText: (it) => [it.name ?? '', it.displayName ?? ''],
-    deploy: {
-      processId: processItem,
-      caseId: caseItem,
-      rootContainerId: caseItem,
-      parentCaseId: caseItem,
-      rootCaseId: caseItem,
-      assigned_id: userItem,
-      executedBy: userItem,
-      executedBySubstitute: userItem,
-    },
+    deploy: taskDeploy,
+    sortKeys: { priority: (it) => PRIORITIES.indexOf(it.priority ?? '') },
   });
+
+  const archivedTaskSpec: SearchSpec = {
+    api: 'bpm',
+    resource: 'archivedHumanTask',
+    filters: { ...taskFilters, processId: eqFilter('processId'), sourceObjectId: eqFilter('sourceObjectId') },
+    searchText: (it) => [it.name ?? '', it.displayName ?? ''],
+    deploy: taskDeploy,
+    sortKeys: { priority: (it) => PRIORITIES.indexOf(it.priority ?? '') },
+  };
 
   const userSpec: SearchSpec = {
     api: 'identity',
@@ -613,14 +623,29 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
     searchText: (it) => [it.userName ?? '', it.firstname ?? '', it.lastname ?? ''],
   };
 
-  function notAllowed(ctx: Ctx, api: string, resource: string): never {
-    return toolkitError(ctx, 405, 'APIMethodNotAllowedException', `Method ${ctx.method} not allowed for ${api}/${resource}`, api, resource);
-  }
-  const isGet = (ctx: Ctx): boolean => ctx.method === 'GET' || ctx.method === 'HEAD';
+  const caseVariableSpec: SearchSpec = {
+    api: 'bpm',
+    resource: 'caseVariable',
+    filters: { case_id: eqFilter('case_id'), name: eqFilter('name') },
+    searchText: (it) => [it.name ?? ''],
+  };
 
-  function contractJson(c: Contract): unknown {
-    return { constraints: c.constraints, inputs: c.inputs };
-  }
+  const documentSpec: SearchSpec = {
+    api: 'bpm',
+    resource: 'caseDocument',
+    filters: {
+      id: eqFilter('id'),
+      caseId: eqFilter('caseId'),
+      name: eqFilter('name'),
+      submittedBy: eqFilter('submittedBy'),
+      description: eqFilter('description'),
+      supervisor_id: null,
+    },
+    searchText: (it) => [it.name ?? '', it.fileName ?? '', it.description ?? ''],
+    deploy: { submittedBy: userItem, caseId: caseItem },
+  };
+
+  // ---------------------------------------------------------------- dispatch under API/
 
   function handleApi(ctx: Ctx, segs: string[]): never {
     stats.apiCalls++;
@@ -669,17 +694,34 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
           { locale: 'fr', name: 'Français' },
           { locale: 'es', name: 'Español' },
         ]);
+      case 'system/information':
+        if (!isGet(ctx) || id !== undefined) return notAllowed(ctx, api, resource);
+        // PlatformInformationAPIImpl: the counter exists only where a case creation limit applies
+        return json(ctx, 200, config.caseQuota ? { caseCounter: String(quota.counter), caseCounterLimit: String(config.caseQuota.limit) } : {});
       case 'bpm/process':
         return handleProcess(ctx, session!, id, rest);
       case 'bpm/case':
         return handleCase(ctx, session!, id, rest);
+      case 'bpm/archivedCase':
+        return handleArchivedCase(ctx, id, rest);
       case 'bpm/humanTask':
       case 'bpm/userTask':
         return handleTask(ctx, session!, resource, id, rest);
+      case 'bpm/archivedHumanTask':
+      case 'bpm/archivedUserTask':
+        return handleArchivedTask(ctx, resource, id, rest);
+      case 'bpm/caseVariable':
+        return handleCaseVariable(ctx, id, rest);
+      case 'bpm/caseDocument':
+        return handleCaseDocument(ctx, session!, id, rest);
+      case 'bpm/message':
+        return handleMessage(ctx, session!, id);
+      case 'bdm/businessData':
+        return handleBusinessData(ctx, businessData, segs.slice(2), { standardShape: config.bdmStandardShape, listDelayMs: config.pageDelayMs });
       case 'identity/user': {
         if (id === undefined) {
           if (!isGet(ctx)) return notAllowed(ctx, api, resource);
-          return search(ctx, [...store.users.values()], userSpec);
+          return list(ctx, [...store.users.values()], userSpec);
         }
         if (!isGet(ctx) || rest.length > 0) return notAllowed(ctx, api, resource);
         const uid = toolkitId(ctx, id, api, resource);
@@ -692,12 +734,18 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
     }
   }
 
+  // ---------------------------------------------------------------- processes and instantiation
+
   function handleProcess(ctx: Ctx, session: Session, id: string | undefined, rest: string[]): never {
     const api = 'bpm';
     const resource = 'process';
     if (id === undefined) {
       if (!isGet(ctx)) return notAllowed(ctx, api, resource);
-      return search(ctx, [...store.processes.values()].map((p) => p.item), processSpec);
+      return list(
+        ctx,
+        [...store.processes.values()].map((p) => p.item),
+        processSpec,
+      );
     }
     if (rest.length === 0) {
       const pid = toolkitId(ctx, id, api, resource);
@@ -723,45 +771,107 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
       if (!isGet(ctx)) return notAllowed(ctx, api, resource);
       const pid = restletId(ctx, id);
       const proc = store.processes.get(pid);
-      if (!proc) return restletError(ctx, 404, 'org.bonitasoft.engine.bpm.process.ProcessDefinitionNotFoundException', `No process definition found with id ${pid}`);
-      return json(ctx, 200, contractJson(proc.contract));
+      if (!proc) return restletError(ctx, 404, PROCESS_NOT_FOUND, `No process definition found with id ${pid}`);
+      return json(ctx, 200, contractJson(proc.def.contract));
     }
     if (rest.length === 1 && rest[0] === 'instantiation') {
       if (ctx.method !== 'POST') return notAllowed(ctx, api, resource);
       const pid = restletId(ctx, id);
       const user = optionalUserParam(ctx);
       const proc = store.processes.get(pid);
-      if (!proc) return restletError(ctx, 404, 'org.bonitasoft.engine.bpm.process.ProcessDefinitionNotFoundException', `No process definition found with id ${pid}`);
-      const inputs = restletInputs(ctx);
-      if (proc.item.activationState !== 'ENABLED') {
-        return restletError(ctx, 500, `${TOOLKIT_EX}.APIException`, `Unable to start the process with ID ${pid} (consult the logs for more information).`);
-      }
-      const explanations = validateContract(proc.contract, inputs);
-      if (explanations.length > 0) {
-        return restletError(ctx, 400, CONTRACT_EX.slice('class '.length), `Error while validating expected inputs: [${explanations.join(', ')}]`, { explanations });
-      }
-      const label = typeof inputs.name === 'string' && inputs.name !== '' ? inputs.name : proc.item.displayName ?? proc.item.name ?? pid;
-      const c = store.startCase(pid, user ?? session.userId, session.userId, label);
-      return json(ctx, 200, { caseId: Number(c.id) });
+      if (!proc) return restletError(ctx, 404, PROCESS_NOT_FOUND, `No process definition found with id ${pid}`);
+      return instantiate(ctx, session, proc, restletJsonObject(ctx), user);
     }
     return toolkitError(ctx, 404, 'APINotFoundException', `API not found: bpm/process/${id}/${rest.join('/')}`, api, resource);
   }
 
-  function toolkitJsonObject(ctx: Ctx, api: string, resource: string): Record<string, unknown> {
-    const parsed = parseJsonBody(ctx);
-    if (!parsed.ok) return toolkitError(ctx, 400, 'APIException', `Invalid JSON body: ${parsed.error}`, api, resource);
-    if (parsed.value === undefined || parsed.value === null) return {};
-    if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-      return toolkitError(ctx, 400, 'APIException', 'Invalid JSON body: a JSON object is expected', api, resource);
+  /** 429 with Retry-After when the case quota is used up; returns otherwise. */
+  function checkQuota(ctx: Ctx, cleanup: () => void): void {
+    const q = config.caseQuota;
+    if (!q) return;
+    const until = quota.blockedUntil(q.limit);
+    if (until === undefined) return;
+    cleanup();
+    const headers = { 'Retry-After': retryAfterHeader(q.retryAfter, until) };
+    if (q.body === 'json') json(ctx, 429, { code: 429, description: QUOTA_MESSAGE, reasonPhrase: 'Too Many Requests' }, headers);
+    else send(ctx, 429, QUOTA_MESSAGE, TEXT_UTF8, headers);
+  }
+
+  /** The case label task names show: the first TEXT input's value, else the process display name. */
+  function caseLabel(proc: ProcessRecord, inputs: Record<string, unknown>): string {
+    const text = proc.def.contract.inputs.find((i) => i.type === 'TEXT' && !i.multiple);
+    const v = text ? inputs[text.name] : undefined;
+    return typeof v === 'string' && v !== '' ? v : (proc.item.displayName ?? proc.item.name ?? proc.item.id!);
+  }
+
+  function contractViolation(ctx: Ctx, explanations: string[]): never {
+    return restletError(ctx, 400, CONTRACT_EX, `Error while validating expected inputs: [${explanations.join(', ')}]`, { explanations });
+  }
+
+  /**
+   * ProcessInstantiation: the REST layer reads the FILE temp files (404 File Not Found), then the engine checks
+   * a disabled process (500), the contract (400) and the case quota (429). The temp files are deleted after the
+   * call, also after a failure unless keepTempFilesOnFailedInstantiation (vendor-operations.md 6).
+   */
+  function instantiate(ctx: Ctx, session: Session, proc: ProcessRecord, inputs: Record<string, unknown>, user: string | undefined): never {
+    const pid = proc.item.id!;
+    const temps = fileTempPaths(proc.def.contract.inputs, inputs);
+    const consume = (): void => temps.forEach((t) => store.uploads.delete(t));
+    const failed = (): void => {
+      if (!config.keepTempFilesOnFailedInstantiation) consume();
+    };
+    if (temps.some((t) => !store.uploads.has(t))) {
+      failed();
+      return restletError(ctx, 404, 'java.io.FileNotFoundException', 'File Not Found');
     }
-    return parsed.value as Record<string, unknown>;
+    if (proc.item.activationState !== 'ENABLED') {
+      failed();
+      return restletError(ctx, 500, `${TOOLKIT_EX}.APIException`, `Unable to start the process with ID ${pid} (consult the logs for more information).`);
+    }
+    const explanations = validateContract(proc.def.contract, inputs);
+    if (explanations.length > 0) {
+      failed();
+      return contractViolation(ctx, explanations);
+    }
+    checkQuota(ctx, failed);
+    consume();
+    const c = startCase(proc, user ?? session.userId, session.userId, caseLabel(proc, inputs));
+    processed(ctx, 'instantiation');
+    if (config.instantiationStyle === 'openapi') return json(ctx, 201, { caseId: c.id });
+    return json(ctx, 200, { caseId: Number(c.id) });
+  }
+
+  function startCase(proc: ProcessRecord, startedBy: string, substitute: string, label: string): Item {
+    const { item } = store.startCase(proc.item.id!, startedBy, substitute, label);
+    quota.record();
+    operations.instantiations++;
+    return item;
+  }
+
+  // ---------------------------------------------------------------- cases
+
+  /** Case context: `<business variable>_ref` and `<document name>_ref` (vendor-operations.md 1.3). */
+  function caseContext(c: CaseRecord): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const bd = store.processes.get(c.item.processDefinitionId ?? '')?.def.businessData;
+    if (bd && c.businessDataId) {
+      out[`${bd.name}_ref`] = { name: bd.name, type: bd.fqcn, link: `API/bdm/businessData/${bd.fqcn}/${c.businessDataId}`, storageId: Number(c.businessDataId), storageId_string: c.businessDataId };
+    }
+    for (const d of store.documents.values()) if (d.item.caseId === c.item.id) out[`${d.item.name}_ref`] = { ...d.item };
+    return out;
   }
 
   function handleCase(ctx: Ctx, session: Session, id: string | undefined, rest: string[]): never {
     const api = 'bpm';
     const resource = 'case';
     if (id === undefined) {
-      if (isGet(ctx)) return search(ctx, [...store.cases.values()], caseSpec);
+      if (isGet(ctx)) {
+        return list(
+          ctx,
+          [...store.cases.values()].map((c) => c.item),
+          caseSpec,
+        );
+      }
       if (ctx.method === 'POST') {
         // legacy start: {"processDefinitionId":"...","variables":[...]}
         const body = toolkitJsonObject(ctx, api, resource);
@@ -774,29 +884,123 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
         if (proc.item.activationState !== 'ENABLED') {
           return toolkitError(ctx, 500, 'APIException', `Unable to start the process with ID ${String(pid)} (consult the logs for more information).`, api, resource);
         }
-        const explanations = validateContract(proc.contract, {});
+        const explanations = validateContract(proc.def.contract, {});
         if (explanations.length > 0) {
           return toolkitError(ctx, 500, 'APIException', `Error while validating expected inputs: [${explanations.join(', ')}]`, api, resource);
         }
-        const c = store.startCase(proc.item.id!, session.userId, session.userId, proc.item.displayName ?? 'case');
+        checkQuota(ctx, () => undefined);
+        const c = startCase(proc, session.userId, session.userId, proc.item.displayName ?? 'case');
+        processed(ctx, 'instantiation');
         return json(ctx, 200, c);
       }
       return notAllowed(ctx, api, resource);
     }
+    const cid = rest.length === 1 && rest[0] === 'context' ? restletId(ctx, id) : toolkitId(ctx, id, api, resource);
+    const c = store.cases.get(cid);
+    if (rest.length === 1 && rest[0] === 'context') {
+      if (!isGet(ctx)) return notAllowed(ctx, api, resource);
+      if (!c) return restletError(ctx, 404, 'org.bonitasoft.engine.core.process.instance.api.exceptions.SProcessInstanceNotFoundException', `No process instance found with id ${cid}`);
+      return json(ctx, 200, caseContext(c));
+    }
     if (rest.length > 0) return toolkitError(ctx, 404, 'APINotFoundException', `API not found: bpm/case/${id}/${rest.join('/')}`, api, resource);
     if (!isGet(ctx)) return notAllowed(ctx, api, resource);
-    const cid = toolkitId(ctx, id, api, resource);
-    const c = store.cases.get(cid);
+    // a finished case is only under archivedCase
     if (!c) return empty(ctx, 404, JSON_UTF8);
-    return json(ctx, 200, output(c, caseSpec, ctx));
+    return json(ctx, 200, output(c.item, caseSpec, ctx));
   }
+
+  function handleArchivedCase(ctx: Ctx, id: string | undefined, rest: string[]): never {
+    const api = 'bpm';
+    const resource = 'archivedCase';
+    if (!isGet(ctx)) return notAllowed(ctx, api, resource);
+    if (id === undefined) {
+      return list(
+        ctx,
+        [...store.archivedCases.values()].map((a) => a.item),
+        archivedCaseSpec,
+      );
+    }
+    const aid = toolkitId(ctx, id, api, resource);
+    const a = store.archivedCases.get(aid);
+    if (rest.length === 1 && rest[0] === 'context') {
+      if (!a) return restletError(ctx, 404, 'org.bonitasoft.engine.bpm.process.ArchivedProcessInstanceNotFoundException', `Archived process instance ${aid} not found`);
+      return json(ctx, 200, caseContext(a.source));
+    }
+    if (rest.length > 0) return toolkitError(ctx, 404, 'APINotFoundException', `API not found: bpm/archivedCase/${id}/${rest.join('/')}`, api, resource);
+    if (!a) return empty(ctx, 404, JSON_UTF8);
+    return json(ctx, 200, output(a.item, archivedCaseSpec, ctx));
+  }
+
+  // ---------------------------------------------------------------- case variables
+
+  const variableItem = (caseId: string, name: string, v: { type: string; value: string; description: string }): Item => ({
+    case_id: caseId,
+    name,
+    description: v.description,
+    type: v.type,
+    value: v.value,
+  });
+
+  /** Whether a value reads as the Java type (CaseVariableDatastore converts it before updating the engine's data). */
+  function variableValueFits(type: string, value: string): boolean {
+    switch (type) {
+      case 'java.lang.Integer':
+        return /^-?\d+$/.test(value) && Math.abs(Number(value)) <= 2147483647;
+      case 'java.lang.Long':
+        return /^-?\d+$/.test(value) && BigInt(value) <= 2n ** 63n - 1n && BigInt(value) >= -(2n ** 63n);
+      case 'java.lang.Double':
+        return value.trim() !== '' && Number.isFinite(Number(value));
+      case 'java.lang.Boolean':
+        return true; // Boolean.valueOf: anything but "true" is false
+      case 'java.util.Date':
+        return !Number.isNaN(Date.parse(value.replace(' ', 'T')));
+      default:
+        return true;
+    }
+  }
+
+  function handleCaseVariable(ctx: Ctx, caseId: string | undefined, rest: string[]): never {
+    const api = 'bpm';
+    const resource = 'caseVariable';
+    if (caseId === undefined) {
+      if (!isGet(ctx)) return notAllowed(ctx, api, resource);
+      const items = [...store.cases.values()].flatMap((c) => [...c.variables].map(([name, v]) => variableItem(c.item.id!, name, v)));
+      return list(ctx, items, caseVariableSpec);
+    }
+    if (rest.length !== 1) return toolkitError(ctx, 404, 'APINotFoundException', `API not found: bpm/caseVariable/${caseId}/${rest.join('/')}`, api, resource);
+    const name = rest[0]!;
+    const cid = toolkitId(ctx, caseId, api, resource);
+    const v = store.cases.get(cid)?.variables.get(name);
+    if (isGet(ctx)) {
+      if (!v) return empty(ctx, 404, JSON_UTF8);
+      return json(ctx, 200, variableItem(cid, name, v));
+    }
+    if (ctx.method !== 'PUT') return notAllowed(ctx, api, resource);
+    const body = toolkitJsonObject(ctx, api, resource);
+    if (!v) return empty(ctx, 404, JSON_UTF8);
+    const type = typeof body.type === 'string' ? body.type : '';
+    const value = body.value === null || body.value === undefined ? '' : String(body.value);
+    if (!VARIABLE_TYPES.includes(type)) {
+      return toolkitError(ctx, 500, 'APIException', `${type || 'null'} is not a supported type: use java.lang.String, Integer, Double, Long, Boolean or java.util.Date`, api, resource);
+    }
+    if (type !== v.type || !variableValueFits(type, value)) {
+      return toolkitError(ctx, 500, 'APIException', `Unable to update the variable ${name} of case ${cid} with the ${type} value "${value}"`, api, resource);
+    }
+    v.value = type === 'java.lang.Boolean' ? String(value.toLowerCase() === 'true') : value;
+    return empty(ctx, 200);
+  }
+
+  // ---------------------------------------------------------------- human tasks
+
+  /** Tasks a search sees: an execution under way hides its task from searches (but not from GET by id). */
+  const searchableTasks = (): Item[] => [...store.tasks.values()].filter((t) => t.item.state !== 'executing').map((t) => t.item);
 
   function handleTask(ctx: Ctx, session: Session, resource: string, id: string | undefined, rest: string[]): never {
     const api = 'bpm';
-    const spec = taskSpec(resource);
+    const spec = humanTaskSpec(resource);
     if (id === undefined) {
       if (!isGet(ctx)) return notAllowed(ctx, api, resource);
-      return search(ctx, [...store.tasks.values()].map((t) => t.item), spec);
+      return list(ctx, searchableTasks(), spec);
     }
     if (rest.length === 0) {
       if (isGet(ctx)) {
@@ -821,11 +1025,7 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
           t.item.assigned_date = t.item.assigned_id ? now : '';
           t.item.last_update_date = now;
         }
-        if (body.state === 'skipped') {
-          t.item.state = 'skipped';
-          t.item.reached_state_date = now;
-          t.item.last_update_date = now;
-        }
+        if (body.state === 'skipped') store.finishTask(tid, 'skipped');
         return empty(ctx, 200);
       }
       return notAllowed(ctx, api, resource);
@@ -834,39 +1034,177 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
       if (!isGet(ctx)) return notAllowed(ctx, api, resource);
       const tid = restletId(ctx, id);
       const t = store.tasks.get(tid);
-      if (!t) return restletError(ctx, 404, 'org.bonitasoft.engine.bpm.flownode.UserTaskNotFoundException', `Unable to find the task with id ${tid}`);
-      return json(ctx, 200, rest[0] === 'contract' ? contractJson(t.contract) : {});
+      if (!t) return restletError(ctx, 404, TASK_NOT_FOUND, `Unable to find the task with id ${tid}`);
+      if (rest[0] === 'contract') return json(ctx, 200, contractJson(t.contract));
+      const c = store.cases.get(t.item.caseId ?? '');
+      return json(ctx, 200, c ? caseContext(c) : {});
     }
     if (resource === 'userTask' && rest.length === 1 && rest[0] === 'execution') {
       if (ctx.method !== 'POST') return notAllowed(ctx, api, resource);
-      const tid = restletId(ctx, id);
-      const user = optionalUserParam(ctx);
-      const t = store.tasks.get(tid);
-      if (!t) return restletError(ctx, 404, 'org.bonitasoft.engine.bpm.flownode.UserTaskNotFoundException', `Unable to find the task with id ${tid}`);
-      const inputs = restletInputs(ctx);
-      const assign = (ctx.query.get('assign') ?? '').toLowerCase() === 'true';
-      const executor = user ?? session.userId;
-      const failure = `Unable to execute the task with ID ${tid} (consult the logs for more information).`;
-      if (t.item.state !== 'ready') return restletError(ctx, 500, `${TOOLKIT_EX}.APIException`, failure);
-      if (!assign && (t.item.assigned_id ?? '') === '') return restletError(ctx, 500, `${TOOLKIT_EX}.APIException`, failure);
-      const explanations = validateContract(t.contract, inputs);
-      if (explanations.length > 0) {
-        return restletError(ctx, 400, CONTRACT_EX.slice('class '.length), `Error while validating expected inputs: [${explanations.join(', ')}]`, { explanations });
-      }
-      const now = bonitaDate();
-      if (assign) {
-        t.item.assigned_id = executor;
-        t.item.assigned_date = now;
-      }
-      t.item.state = 'completed';
-      t.item.executedBy = executor;
-      t.item.executedBySubstitute = session.userId;
-      t.item.reached_state_date = now;
-      t.item.last_update_date = now;
-      t.item.isTerminal = 'true';
-      return empty(ctx, 204);
+      return execute(ctx, session, restletId(ctx, id));
     }
     return toolkitError(ctx, 404, 'APINotFoundException', `API not found: bpm/${resource}/${id}/${rest.join('/')}`, api, resource);
+  }
+
+  /**
+   * UserTaskExecution: 404 for a task that is gone (already executed) or being executed; FILE temp files read
+   * first (404); then the contract (400) before the not-assigned check (500). Temp files are deleted on success
+   * only. The effect (archive, next task or archived case) lands executionDelayMs after the 204.
+   */
+  function execute(ctx: Ctx, session: Session, tid: string): never {
+    const user = optionalUserParam(ctx);
+    const t = store.tasks.get(tid);
+    if (!t) return restletError(ctx, 404, TASK_NOT_FOUND, `The user task with id ${tid} is not found, it might already be executed`);
+    if (t.item.state === 'executing') {
+      return restletError(ctx, 404, TASK_NOT_FOUND, `The user task with id ${tid} is not executable (currently in state 'executing'), someone else already executed it`);
+    }
+    const inputs = restletJsonObject(ctx);
+    const temps = fileTempPaths(t.contract.inputs, inputs);
+    if (temps.some((p) => !store.uploads.has(p))) return restletError(ctx, 404, 'java.io.FileNotFoundException', 'File Not Found');
+    const explanations = validateContract(t.contract, inputs);
+    if (explanations.length > 0) return contractViolation(ctx, explanations);
+    const assign = (ctx.query.get('assign') ?? '').toLowerCase() === 'true';
+    const executor = user ?? session.userId;
+    if (!assign && (t.item.assigned_id ?? '') === '') {
+      return restletError(ctx, 500, `${TOOLKIT_EX}.APIException`, `Unable to execute the task with ID ${tid} (consult the logs for more information).`);
+    }
+    temps.forEach((p) => store.uploads.delete(p));
+    const now = bonitaDate();
+    if (assign) {
+      t.item.assigned_id = executor;
+      t.item.assigned_date = now;
+    }
+    t.item.executedBy = executor;
+    t.item.executedBySubstitute = session.userId;
+    t.item.last_update_date = now;
+    operations.executions++;
+    if (config.executionDelayMs > 0) {
+      t.item.state = 'executing';
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        store.finishTask(tid, 'completed');
+      }, config.executionDelayMs);
+      timers.add(timer);
+    } else {
+      store.finishTask(tid, 'completed');
+    }
+    processed(ctx, 'execution');
+    return empty(ctx, 204);
+  }
+
+  function handleArchivedTask(ctx: Ctx, resource: string, id: string | undefined, rest: string[]): never {
+    const api = 'bpm';
+    if (!isGet(ctx) || rest.length > 0) return notAllowed(ctx, api, resource);
+    if (id === undefined) return list(ctx, [...store.archivedTasks.values()], { ...archivedTaskSpec, resource });
+    const aid = toolkitId(ctx, id, api, resource);
+    const a = store.archivedTasks.get(aid);
+    if (!a) return empty(ctx, 404, JSON_UTF8);
+    return json(ctx, 200, output(a, archivedTaskSpec, ctx));
+  }
+
+  // ---------------------------------------------------------------- case documents
+
+  /**
+   * CaseDocumentDatastore.add: `caseId` and `name` are needed (a body with processInstanceId fails with 500);
+   * `file` (an upload's temp name) or `url`. The temp file is removed whatever the outcome, once the case id
+   * has been read.
+   */
+  function attachDocument(ctx: Ctx, session: Session): never {
+    const api = 'bpm';
+    const resource = 'caseDocument';
+    const body = toolkitJsonObject(ctx, api, resource);
+    const str = (k: string): string | undefined => (body[k] === undefined || body[k] === null ? undefined : String(body[k]));
+    const caseId = str('caseId');
+    if (caseId !== undefined && !/^-?\d+$/.test(caseId)) {
+      return toolkitError(ctx, 500, 'APIException', 'Error while attaching a new document. Request with bad case id value.', api, resource);
+    }
+    const name = str('name');
+    const url = str('url');
+    const file = str('file');
+    const fail = (message: string): never => {
+      if (url === undefined && file !== undefined) store.uploads.delete(file);
+      return toolkitError(ctx, 500, 'APIException', message, api, resource);
+    };
+    if (caseId === undefined || name === undefined) return fail('Error while attaching a new document. Request with bad param value.');
+    const upload = url === undefined && file !== undefined ? store.uploads.get(file) : undefined;
+    if (url === undefined && file !== undefined && !upload) return fail(`java.io.FileNotFoundException: Cannot find ${file} in the tenant temp directory.`);
+    const c = store.cases.get(BigInt(caseId).toString());
+    if (!c) return fail(`org.bonitasoft.engine.core.process.instance.api.exceptions.SProcessInstanceNotFoundException: No process instance found with id ${caseId}`);
+    if (file !== undefined && url === undefined) store.uploads.delete(file);
+    const description = str('description') ?? '';
+    const content = url !== undefined ? { url } : { upload: upload ?? { filename: '', contentType: undefined, data: Buffer.alloc(0) }, fileName: str('fileName') || upload?.filename || '' };
+    const item = store.addDocument(c.item.id!, name, description, session.userId, content);
+    operations.documentsAttached++;
+    processed(ctx, 'caseDocument');
+    return json(ctx, 200, item);
+  }
+
+  function handleCaseDocument(ctx: Ctx, session: Session, id: string | undefined, rest: string[]): never {
+    const api = 'bpm';
+    const resource = 'caseDocument';
+    if (rest.length > 0) return toolkitError(ctx, 404, 'APINotFoundException', `API not found: bpm/caseDocument/${id}/${rest.join('/')}`, api, resource);
+    if (id === undefined) {
+      if (ctx.method === 'POST') return attachDocument(ctx, session);
+      if (!isGet(ctx)) return notAllowed(ctx, api, resource);
+      return list(
+        ctx,
+        [...store.documents.values()].map((d) => d.item),
+        documentSpec,
+      );
+    }
+    if (!isGet(ctx)) return notAllowed(ctx, api, resource);
+    const did = toolkitId(ctx, id, api, resource);
+    const d = store.documents.get(did);
+    // CaseDocumentDatastore.get wraps DocumentNotFoundException in an APIException
+    if (!d) return toolkitError(ctx, 500, 'APIException', `org.bonitasoft.engine.bpm.document.DocumentNotFoundException: document ${did} not found`, api, resource);
+    return json(ctx, 200, output(d.item, documentSpec, ctx));
+  }
+
+  /** GET portal/documentDownload?fileName=…&contentStorageId=…: the stored bytes with their content type. */
+  function handleDocumentDownload(ctx: Ctx): never {
+    if (!isGet(ctx)) return methodNotAllowedServlet(ctx, 'GET');
+    if (!findSession(ctx)) return redirectToLogin(ctx);
+    const storageId = ctx.query.get('contentStorageId') ?? '';
+    const d = [...store.documents.values()].find((doc) => doc.item.contentStorageId === storageId && doc.data !== undefined);
+    if (!d) return html(ctx, 404, 'HTTP Status 404 – Not Found');
+    const fileName = ctx.query.get('fileName') || d.item.fileName || 'document';
+    return send(ctx, 200, d.data, d.item.contentMimetype, { 'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}` });
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  /** Each value of messageContent / correlations is {value, type?}; a given type must be one Bonita supports. */
+  function messageValues(ctx: Ctx, body: Record<string, unknown>, key: string): Record<string, unknown> {
+    const raw = body[key];
+    if (raw === undefined || raw === null) return {};
+    if (typeof raw !== 'object' || Array.isArray(raw)) return restletError(ctx, 400, 'java.lang.IllegalArgumentException', `${key} must be a JSON object`);
+    for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
+      const type = typeof v === 'object' && v !== null ? (v as { type?: unknown }).type : undefined;
+      if (typeof v !== 'object' || v === null || !('value' in v)) return restletError(ctx, 400, 'java.lang.IllegalArgumentException', `${key}.${name} must be {"value":…,"type"?:…}`);
+      if (type !== undefined && (typeof type !== 'string' || !MESSAGE_TYPES.has(type))) {
+        return restletError(ctx, 400, 'java.lang.IllegalArgumentException', `${String(type)} is not a supported type for ${key}.${name}`);
+      }
+    }
+    return raw as Record<string, unknown>;
+  }
+
+  function handleMessage(ctx: Ctx, session: Session, id: string | undefined): never {
+    if (ctx.method !== 'POST' || id !== undefined) return notAllowed(ctx, 'bpm', 'message');
+    const body = restletJsonObject(ctx);
+    const { messageName, targetProcess, targetFlowNode } = body;
+    if (typeof messageName !== 'string' || messageName === '') return restletError(ctx, 400, 'java.lang.IllegalArgumentException', 'messageName is mandatory');
+    if (typeof targetProcess !== 'string' || targetProcess === '') return restletError(ctx, 400, 'java.lang.IllegalArgumentException', 'targetProcess is mandatory');
+    const messageContent = messageValues(ctx, body, 'messageContent');
+    const correlations = messageValues(ctx, body, 'correlations');
+    if (![...store.processes.values()].some((p) => p.item.name === targetProcess)) {
+      return restletError(ctx, 404, PROCESS_NOT_FOUND, `No process definition found with name ${targetProcess}`);
+    }
+    const record: BonitaMessageRecord = { messageName, targetProcess, messageContent, correlations, sentBy: session.userId };
+    if (typeof targetFlowNode === 'string' && targetFlowNode !== '') record.targetFlowNode = targetFlowNode;
+    messages.push(record);
+    operations.messagesReceived++;
+    processed(ctx, 'message');
+    return empty(ctx, 204);
   }
 
   // ---------------------------------------------------------------- uploads
@@ -893,7 +1231,7 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
       const full = f.filename ?? '';
       const slash = Math.max(full.lastIndexOf('/'), full.lastIndexOf('\\'));
       const filename = full.slice(slash + 1);
-      const temp = store.storeUpload(filename, f.contentType, f.data.length);
+      const temp = store.storeUpload(filename, f.contentType, f.data);
       if (mode === 'json') {
         const o: Record<string, string> = { filename, tempPath: temp };
         if (f.contentType !== undefined) o.contentType = f.contentType;
@@ -905,14 +1243,18 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
     return send(ctx, 200, out, TEXT_UTF8);
   }
 
+  /** AuthenticationFilter on /portal/*: a GET without a session goes to the login page. */
+  function redirectToLogin(ctx: Ctx): never {
+    const query = ctx.query.toString();
+    return send(ctx, 302, undefined, undefined, {
+      Location: `${contextPath}/login.jsp?redirectUrl=${encodeURIComponent(ctx.pathname + (query ? `?${query}` : ''))}`,
+    });
+  }
+
   function handlePortalUpload(ctx: Ctx): never {
     const session = findSession(ctx);
     if (!session) {
-      if (isGet(ctx)) {
-        return send(ctx, 302, undefined, undefined, {
-          Location: `${contextPath}/login.jsp?redirectUrl=${encodeURIComponent(ctx.pathname + (ctx.query.toString() ? `?${ctx.query.toString()}` : ''))}`,
-        });
-      }
+      if (isGet(ctx)) return redirectToLogin(ctx);
       stats.unauthorized++;
       return empty(ctx, 401);
     }
@@ -921,19 +1263,58 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
 
   // ---------------------------------------------------------------- control endpoints
 
+  function simJsonBody(ctx: Ctx): Record<string, unknown> {
+    try {
+      const v = JSON.parse(ctx.body.toString('utf8') || '{}') as unknown;
+      if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+    } catch {
+      // answered below
+    }
+    return send(ctx, 400, 'a JSON object is expected', TEXT_UTF8);
+  }
+
   function handleSim(ctx: Ctx, name: string): never {
+    const only = (method: string): void => {
+      if (ctx.method !== method && !(method === 'GET' && ctx.method === 'HEAD')) send(ctx, 405, undefined, undefined, { Allow: method });
+    };
     switch (name) {
       case 'stats':
-        if (!isGet(ctx)) return send(ctx, 405, undefined, undefined, { Allow: 'GET' });
+        only('GET');
         return json(ctx, 200, { ...stats });
+      case 'operations':
+        only('GET');
+        return json(ctx, 200, { ...operations });
+      case 'messages':
+        only('GET');
+        return json(ctx, 200, messages);
       case 'expire':
-        if (ctx.method !== 'POST') return send(ctx, 405, undefined, undefined, { Allow: 'POST' });
+        only('POST');
         expireSessions();
         return empty(ctx, 204);
       case 'reset':
-        if (ctx.method !== 'POST') return send(ctx, 405, undefined, undefined, { Allow: 'POST' });
+        only('POST');
         resetStats();
-        store.reseed();
+        resetData();
+        return empty(ctx, 204);
+      case 'drop': {
+        only('POST');
+        const kind = ctx.query.get('kind') as BonitaFaultKind | null;
+        if (kind === null || !FAULT_KINDS.includes(kind)) return send(ctx, 400, `kind must be one of ${FAULT_KINDS.join(', ')}`, TEXT_UTF8);
+        dropAfterProcessing(kind);
+        return empty(ctx, 204);
+      }
+      case 'tasks': {
+        only('POST');
+        const count = Number(ctx.query.get('count'));
+        const processId = ctx.query.get('processId') ?? PROCESS_REGISTRATION;
+        if (!Number.isInteger(count) || count < 1 || count > 100000) return send(ctx, 400, 'count must be an integer from 1 to 100000', TEXT_UTF8);
+        if (!store.processes.has(processId)) return send(ctx, 400, `unknown process ${processId}`, TEXT_UTF8);
+        const ids = store.bulkCreateTasks(count, processId);
+        return json(ctx, 200, { count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1] });
+      }
+      case 'configure':
+        only('POST');
+        configure(simJsonBody(ctx) as BonitaRuntimeOptions);
         return empty(ctx, 204);
       default:
         return send(ctx, 404, 'Not found', TEXT_UTF8);
@@ -980,6 +1361,7 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
         return handleApi(ctx, tail);
       }
       if (head === 'portal' && tail.length === 1 && tail[0] === 'fileUpload') return handlePortalUpload(ctx);
+      if (head === 'portal' && tail.length === 1 && tail[0] === 'documentDownload') return handleDocumentDownload(ctx);
       if (head === 'login.jsp' && tail.length === 0) return html(ctx, 200, 'Bonita login');
       if (head === 'apps') {
         if (!findSession(ctx)) {
@@ -1005,10 +1387,19 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
     url: `${origin}${contextPath}`,
     origin,
     stats,
+    operations,
+    messages,
     requests,
     expireSessions,
     resetStats,
-    resetData: () => store.reseed(),
-    close,
+    resetData,
+    dropAfterProcessing,
+    bulkCreateTasks: (count, processId = PROCESS_REGISTRATION) => store.bulkCreateTasks(count, processId),
+    configure,
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await close();
+    },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * CLI: npx tsx test/simulators/bonita/main.ts [--port 8080] [--context-path /bonita]
  *   [--user name:password]... [--no-csrf] [--token-cookie-path /] [--idle-timeout-ms N]
- *   [--max-upload-bytes N] [--version 2024.1]
+ *   [--max-upload-bytes N] [--version 2024.1] [--instantiation-style restlet|openapi]
+ *   [--case-quota N[:http-date|java-date|seconds]] [--execution-delay-ms N] [--page-delay-ms N] [--bulk-tasks N]
  * Prints one line "bonita simulator listening on <url>"; SIGINT/SIGTERM close it.
  */
 import { startBonitaSimulator, type BonitaSimulatorOptions } from './index';
@@ -51,6 +52,29 @@ function parseArgs(argv: string[]): BonitaSimulatorOptions {
         break;
       case '--version':
         opts.version = value();
+        break;
+      case '--instantiation-style': {
+        const v = value();
+        if (v !== 'restlet' && v !== 'openapi') throw new Error('--instantiation-style expects restlet or openapi');
+        opts.instantiationStyle = v;
+        break;
+      }
+      case '--case-quota': {
+        const [limit = '', format = 'http-date'] = value().split(':');
+        if (!/^\d+$/.test(limit) || (format !== 'http-date' && format !== 'java-date' && format !== 'seconds')) {
+          throw new Error('--case-quota expects N[:http-date|java-date|seconds]');
+        }
+        opts.caseQuota = { limit: Number(limit), retryAfter: format };
+        break;
+      }
+      case '--execution-delay-ms':
+        opts.executionDelayMs = num();
+        break;
+      case '--page-delay-ms':
+        opts.pageDelayMs = num();
+        break;
+      case '--bulk-tasks':
+        opts.bulkTasks = num();
         break;
       default:
         throw new Error(`unknown argument ${arg}`);

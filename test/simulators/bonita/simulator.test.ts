@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { Client, asItems, type Json } from './client';
 import { startBonitaSimulator, type BonitaSimulator, type BonitaSimulatorOptions } from './index';
 
 const REGISTRATION = '6090246829515228480';
@@ -9,74 +10,11 @@ const EXPENSE = '7281034562190847123';
 const LEGACY = '5826139717723008213';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-interface Req {
-  body?: string | Buffer | FormData | URLSearchParams;
-  headers?: Record<string, string>;
-  /** send the session token in X-Bonita-API-Token */
-  csrf?: boolean;
-  /** do not send any cookie */
-  noCookies?: boolean;
-}
-
-/** A tiny cookie-keeping client over global fetch (cookies keyed by name, as a browser would for one path). */
-class Client {
-  cookies = new Map<string, string>();
-  lastSetCookies: string[] = [];
-  constructor(readonly base: string) {}
-
-  get token(): string | undefined {
-    return this.cookies.get('X-Bonita-API-Token');
-  }
-  get jsession(): string | undefined {
-    return this.cookies.get('JSESSIONID');
-  }
-
-  async req(method: string, p: string, opts: Req = {}): Promise<Response> {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (!opts.noCookies && this.cookies.size > 0) {
-      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    }
-    if (opts.csrf && this.token) headers['X-Bonita-API-Token'] = this.token;
-    const body = Buffer.isBuffer(opts.body) ? new Uint8Array(opts.body) : opts.body;
-    const res = await fetch(this.base + p, { method, headers, body, redirect: 'manual' });
-    this.lastSetCookies = res.headers.getSetCookie();
-    for (const sc of this.lastSetCookies) {
-      const [pair = ''] = sc.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (/;\s*Max-Age=0/i.test(sc)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-
-  login(username = 'walter.bates', password = 'bpm', extra: Record<string, string> = {}): Promise<Response> {
-    return this.req('POST', '/loginservice', {
-      body: new URLSearchParams({ username, password, redirect: 'false', ...extra }).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    });
-  }
-
-  async getJson(p: string): Promise<{ res: Response; data: unknown }> {
-    const res = await this.req('GET', p);
-    const text = await res.text();
-    return { res, data: text ? (JSON.parse(text) as unknown) : undefined };
-  }
-
-  postJson(p: string, value: unknown, csrf = true): Promise<Response> {
-    return this.req('POST', p, { body: JSON.stringify(value), headers: { 'Content-Type': 'application/json' }, csrf });
-  }
-}
-
 function cookieLine(lines: string[], name: string): string {
   const line = lines.find((l) => l.startsWith(`${name}=`) && !/Max-Age=0/i.test(l));
   expect(line, `Set-Cookie ${name} in ${JSON.stringify(lines)}`).to.be.a('string');
   return line!;
 }
-
-type Json = Record<string, unknown>;
-const asItems = (v: unknown): Json[] => v as Json[];
 
 describe('Bonita simulator', function () {
   this.timeout(20000);
@@ -394,7 +332,7 @@ describe('Bonita simulator', function () {
       expect((await client.req('GET', '/API/bpm/humanTask?f=state%3Dready')).status).to.equal(200);
       const head = await client.req('HEAD', '/API/bpm/process');
       expect(head.status).to.equal(200);
-      expect(head.headers.get('content-range')).to.equal('0-10/3');
+      expect(head.headers.get('content-range')).to.equal('0-10/6');
       expect(sim.stats.csrfRejections).to.equal(0);
     });
 
@@ -497,9 +435,9 @@ describe('Bonita simulator', function () {
       const { res, data } = await client.getJson('/API/bpm/process');
       expect(res.status).to.equal(200);
       expect(res.headers.get('content-type')).to.equal('application/json;charset=UTF-8');
-      expect(res.headers.get('content-range')).to.equal('0-10/3');
+      expect(res.headers.get('content-range')).to.equal('0-10/6');
       const items = asItems(data);
-      expect(items).to.have.length(3);
+      expect(items).to.have.length(6);
       for (const it of items) for (const v of Object.values(it)) expect(v).to.be.a('string');
       const reg = items.find((i) => i.name === 'Registration')!;
       expect(reg).to.include({ id: REGISTRATION, version: '1.0', activationState: 'ENABLED', configurationState: 'RESOLVED', displayName: 'Registration' });
@@ -507,16 +445,16 @@ describe('Bonita simulator', function () {
     });
 
     it('pages with p and c (middle number is the page size)', async () => {
-      let r = await client.getJson('/API/bpm/process?p=0&c=2');
-      expect(r.res.headers.get('content-range')).to.equal('0-2/3');
+      let r = await client.getJson('/API/bpm/process?p=0&c=4');
+      expect(r.res.headers.get('content-range')).to.equal('0-4/6');
+      expect(asItems(r.data)).to.have.length(4);
+      r = await client.getJson('/API/bpm/process?p=1&c=4');
+      expect(r.res.headers.get('content-range')).to.equal('1-4/6');
       expect(asItems(r.data)).to.have.length(2);
-      r = await client.getJson('/API/bpm/process?p=1&c=2');
-      expect(r.res.headers.get('content-range')).to.equal('1-2/3');
-      expect(asItems(r.data)).to.have.length(1);
-      r = await client.getJson('/API/bpm/process?p=3&c=2');
+      r = await client.getJson('/API/bpm/process?p=6&c=4');
       expect(r.res.status).to.equal(200);
       expect(asItems(r.data)).to.deep.equal([]);
-      r = await client.getJson('/API/bpm/process?p=4&c=2');
+      r = await client.getJson('/API/bpm/process?p=7&c=4');
       expect(r.res.status).to.equal(500);
       expect((r.data as Json).exception).to.equal('class org.bonitasoft.web.toolkit.client.common.exception.api.APISearchIndexOutOfRange');
     });
@@ -526,7 +464,7 @@ describe('Bonita simulator', function () {
       expect(asItems(r.data).map((i) => i.id)).to.deep.equal([REGISTRATION]);
       expect(r.res.headers.get('content-range')).to.equal('0-10/1');
       r = await client.getJson('/API/bpm/process?f=activationState=ENABLED');
-      expect(asItems(r.data).map((i) => i.name).sort()).to.deep.equal(['Expense Report', 'Registration']);
+      expect(asItems(r.data).map((i) => i.name).sort()).to.deep.equal(['Contract Showcase', 'Expense Report', 'Purchase Request', 'Registration', 'Salary Review']);
       r = await client.getJson('/API/bpm/process?f=activationState%3DENABLED&f=name%3DExpense%20Report');
       expect(asItems(r.data).map((i) => i.id)).to.deep.equal([EXPENSE]);
       r = await client.getJson('/API/bpm/process?f=activationState%3DDISABLED&f=name%3DRegistration');
@@ -535,9 +473,9 @@ describe('Bonita simulator', function () {
       r = await client.getJson('/API/bpm/process?s=regis');
       expect(asItems(r.data).map((i) => i.name)).to.deep.equal(['Registration']);
       r = await client.getJson('/API/bpm/process?o=version%20desc');
-      expect(asItems(r.data).map((i) => i.version)).to.deep.equal(['2.1', '1.0', '0.9']);
+      expect(asItems(r.data).map((i) => i.version)).to.deep.equal(['2.1', '2.0', '1.3', '1.0', '1.0', '0.9']);
       r = await client.getJson('/API/bpm/process?o=name%20ASC');
-      expect(asItems(r.data).map((i) => i.name)).to.deep.equal(['Expense Report', 'Legacy Onboarding', 'Registration']);
+      expect(asItems(r.data).map((i) => i.name)).to.deep.equal(['Contract Showcase', 'Expense Report', 'Legacy Onboarding', 'Purchase Request', 'Registration', 'Salary Review']);
     });
 
     it('answers 404 with a toolkit error for an unknown API resource', async () => {
@@ -747,7 +685,7 @@ describe('Bonita simulator', function () {
       expect(await bad.json()).to.include({ api: 'bpm', resource: 'humanTask' });
     });
 
-    it('execution: 500 when unassigned without assign=true, 204 with assign=true, then completed', async () => {
+    it('execution: 500 when unassigned without assign=true, 204 with assign=true, then archived (404 by id, twice 404)', async () => {
       let res = await client.postJson('/API/bpm/userTask/20001/execution', {});
       expect(res.status).to.equal(500);
       const err = (await res.json()) as Json;
@@ -757,12 +695,16 @@ describe('Bonita simulator', function () {
       res = await client.postJson('/API/bpm/userTask/20001/execution?assign=true', {});
       expect(res.status).to.equal(204);
       expect(await res.text()).to.equal('');
-      const r = await client.getJson('/API/bpm/humanTask/20001');
-      expect(r.data).to.include({ state: 'completed', assigned_id: '4', executedBy: '4' });
+      expect((await client.getJson('/API/bpm/humanTask/20001')).res.status).to.equal(404);
+      const archived = asItems((await client.getJson('/API/bpm/archivedHumanTask?f=sourceObjectId%3D20001')).data);
+      expect(archived).to.have.length(1);
+      expect(archived[0]).to.include({ state: 'completed', assigned_id: '4', executedBy: '4', caseId: '1001' });
       const ready = asItems((await client.getJson('/API/bpm/humanTask?f=state%3Dready')).data).map((i) => i.id);
       expect(ready).to.not.include('20001');
-      // a completed task can no longer be executed
-      expect((await client.postJson('/API/bpm/userTask/20001/execution?assign=true', {})).status).to.equal(500);
+      // an executed task can no longer be executed: 404, "it might already be executed"
+      res = await client.postJson('/API/bpm/userTask/20001/execution?assign=true', {});
+      expect(res.status).to.equal(404);
+      expect(((await res.json()) as Json).message).to.contain('it might already be executed');
     });
 
     it('execution of an assigned task: 400 on contract violation, 204 with the inputs', async () => {
@@ -773,10 +715,12 @@ describe('Bonita simulator', function () {
       const err = (await res.json()) as Json;
       expect(err.exception).to.equal('class org.bonitasoft.engine.bpm.contract.ContractViolationException');
       expect(err.explanations).to.deep.equal(['Expected input [approved] is missing']);
+      c = await client.getJson('/API/bpm/userTask/20002/context');
+      expect(c.res.status).to.equal(200);
       res = await client.postJson('/API/bpm/userTask/20002/execution', { approved: true });
       expect(res.status).to.equal(204);
       c = await client.getJson('/API/bpm/userTask/20002/context');
-      expect(c.res.status).to.equal(200);
+      expect(c.res.status).to.equal(404);
     });
 
     it('execution: 404 unknown task, 401 without token, 405 on humanTask/{id}/execution', async () => {
@@ -1028,7 +972,7 @@ describe('Bonita simulator', function () {
     it('starts, prints the listening line, and exits on SIGTERM', async function () {
       this.timeout(30000);
       const main = path.join(__dirname, 'main.ts');
-      const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', '0'], { cwd: path.join(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', '0', '--bulk-tasks', '4', '--case-quota', '7:seconds'], { cwd: path.join(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'pipe'] });
       try {
         const line = await new Promise<string>((resolve, reject) => {
           let out = '';
@@ -1045,6 +989,8 @@ describe('Bonita simulator', function () {
         expect(m, line).to.not.equal(null);
         const c = new Client(m![1]!);
         expect((await c.login()).status).to.equal(204);
+        expect((await c.req('GET', '/API/bpm/humanTask')).headers.get('content-range')).to.equal('0-10/7');
+        expect((await c.getJson('/API/system/information')).data).to.deep.equal({ caseCounter: '0', caseCounterLimit: '7' });
         const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
         child.kill('SIGTERM');
         expect(await exit).to.equal(0);

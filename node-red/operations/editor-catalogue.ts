@@ -1,0 +1,37 @@
+import type { Catalogue, Parameter } from '../../core';
+
+/** What the editor needs of a catalogue to draw its form: data only (the calls stay on the runtime). */
+export interface EditorCatalogue {
+	resources: Array<{ value: string; name: string; description: string }>;
+	operations: EditorOperation[];
+}
+
+export interface EditorOperation {
+	resource: string;
+	operation: string;
+	name: string;
+	description: string;
+	parameters: Array<Omit<Parameter, never>>;
+	/** Return All and Limit apply. */
+	paging: boolean;
+	/** Simplify applies. */
+	simplify: boolean;
+	/** The output is a file (msg.payload a Buffer). */
+	file: boolean;
+}
+
+export function editorCatalogue(catalogue: Catalogue): EditorCatalogue {
+	return {
+		resources: catalogue.resources.map(({ value, name, description }) => ({ value, name, description })),
+		operations: catalogue.operations.map((operation) => ({
+			resource: operation.resource,
+			operation: operation.operation,
+			name: operation.name,
+			description: operation.description,
+			parameters: operation.parameters.map((parameter) => ({ ...parameter })),
+			paging: operation.paging !== undefined,
+			simplify: (operation.output.kind === 'list' || operation.output.kind === 'object') && operation.output.simplify !== undefined,
+			file: operation.output.kind === 'file',
+		})),
+	};
+}

@@ -1,0 +1,213 @@
+import { expect } from 'chai';
+import { Readable } from 'node:stream';
+import { bonitaCatalogue, checkValues, isAmbiguous, type BpmError, type FileSource, type HttpResponse, type Operation, type OperationRequest, type OperationSteps } from '../../core';
+import { contractFields, contractValues } from '../../core/catalogues/bonita/contract-form';
+import type { Contract } from '../../core/catalogues/bonita/contract';
+
+const find = (resource: string, operation: string): Operation => {
+	const found = bonitaCatalogue.operations.find((entry) => entry.resource === resource && entry.operation === operation);
+	if (!found) throw new Error(`no ${resource} ${operation}`);
+	return found;
+};
+const noFiles = async (): Promise<FileSource> => {
+	throw new Error('no file expected');
+};
+const refusal = async (run: () => Promise<unknown>): Promise<{ field?: string; message: string }> => {
+	try {
+		await run();
+	} catch (error) {
+		return (error as { detail: { field?: string; message: string } }).detail;
+	}
+	throw new Error('expected a refusal');
+};
+
+describe('Operations catalogue (Bonita)', () => {
+	it('names each operation once, under a known resource, with an action and a description a model can act on', () => {
+		const keys = bonitaCatalogue.operations.map((operation) => `${operation.resource}.${operation.operation}`);
+		expect(new Set(keys).size).to.equal(keys.length);
+		const resources = new Set(bonitaCatalogue.resources.map((resource) => resource.value));
+		for (const operation of bonitaCatalogue.operations) {
+			expect(resources.has(operation.resource), operation.resource).to.equal(true);
+			expect(operation.action, `${operation.resource}.${operation.operation}`).to.match(/^[A-Z]/);
+			expect(operation.description.length, `${operation.resource}.${operation.operation}`).to.be.greaterThan(30);
+		}
+		for (const resource of resources) expect(bonitaCatalogue.operations.some((operation) => operation.resource === resource), resource).to.equal(true);
+	});
+
+	it('points every reference at a list and every form at a reader the catalogue has', () => {
+		for (const operation of bonitaCatalogue.operations) {
+			for (const parameter of operation.parameters) {
+				if (parameter.list) expect(bonitaCatalogue.lists, `${operation.operation}.${parameter.name}`).to.have.property(parameter.list);
+				if (parameter.form) {
+					expect(bonitaCatalogue.forms, parameter.name).to.have.property(parameter.form.kind);
+					expect(operation.parameters.some((p) => p.name === parameter.form!.dependsOn)).to.equal(true);
+				}
+				if (parameter.type === 'options') expect(parameter.choices?.length, parameter.name).to.be.greaterThan(0);
+			}
+		}
+	});
+
+	it('gives every write a replay class, and every write that is not idempotent a read-back or a hint on how to check', () => {
+		const writes = bonitaCatalogue.operations.filter((operation) => operation.replay !== 'read');
+		expect(writes.map((operation) => `${operation.resource}.${operation.operation}:${operation.replay}`)).to.have.members([
+			'case.start:nonIdempotent',
+			'case.updateVariable:idempotent',
+			'task.assign:idempotent',
+			'task.unassign:idempotent',
+			'task.execute:nonIdempotent',
+			'document.upload:nonIdempotent',
+			'message.send:nonIdempotent',
+		]);
+		for (const operation of writes.filter((write) => write.replay === 'nonIdempotent')) {
+			expect(operation.readBack !== undefined || operation.ambiguousHint !== undefined, operation.operation).to.equal(true);
+		}
+	});
+
+	it('builds each call where the notes put it: the process filter key is processId, the document key caseId, execute assigns by default', async () => {
+		const context = { currentUser: '4' };
+		const request = async (operation: Operation, given: Record<string, unknown>): Promise<OperationRequest> => operation.request(await checkValues(operation, given, noFiles), context);
+		expect(await request(find('task', 'getMany'), { processId: '77', scope: 'availableToMe' })).to.deep.include({
+			path: 'API/bpm/humanTask',
+			query: [['o', 'priority DESC'], ['f', 'user_id=4'], ['f', 'processId=77']],
+		});
+		expect((await request(find('task', 'getMany'), { scope: 'unassigned' })).query).to.deep.include.members([['f', 'user_id=4'], ['f', 'assigned_id=']]);
+		expect(await request(find('task', 'execute'), { taskId: '12', contractInputs: {} })).to.deep.include({ method: 'POST', path: 'API/bpm/userTask/12/execution', query: [['assign', 'true']] });
+		expect((await request(find('task', 'execute'), { taskId: '12', assign: false })).query).to.deep.equal([]);
+		expect(await request(find('case', 'getMany'), { archived: true, processId: '9' })).to.deep.include({ path: 'API/bpm/archivedCase', query: [['o', 'id DESC'], ['f', 'processDefinitionId=9']] });
+		expect((await request(find('businessData', 'query'), { className: 'com.acme.Invoice', queryName: 'findByStatus', queryParameters: '{"status":"open","ids":["a b","c"]}' })).query).to.deep.equal([
+			['q', 'findByStatus'],
+			['f', 'status=open'],
+			['f', "ids='a b','c'"],
+		]);
+		expect(await request(find('case', 'updateVariable'), { caseId: '3', variableName: 'amount', variableType: 'Long', value: '12' })).to.deep.include({
+			method: 'PUT',
+			path: 'API/bpm/caseVariable/3/amount',
+			json: { type: 'java.lang.Long', value: '12' },
+		});
+	});
+
+	it('refuses bad input with an error naming the parameter', async () => {
+		expect(await refusal(() => checkValues(find('task', 'get'), {}, noFiles))).to.include({ field: 'taskId', message: 'Task is required' });
+		expect(await refusal(() => checkValues(find('task', 'get'), { taskId: '../case/1' }, noFiles))).to.include({ field: 'taskId' });
+		expect(await refusal(() => checkValues(find('task', 'getMany'), { scope: 'everyone' }, noFiles))).to.include({ field: 'scope' });
+		expect(await refusal(() => checkValues(find('businessData', 'query'), { className: 'x.Y', queryParameters: '{oops' }, noFiles))).to.include({ field: 'queryParameters' });
+		// A parameter the dialog hides is neither required nor read.
+		expect(await checkValues(find('task', 'assign'), { taskId: '5', assignee: 'me', userId: '' }, noFiles)).to.deep.equal({ taskId: '5', assignee: 'me', takeOver: false });
+		expect(await refusal(() => checkValues(find('task', 'assign'), { taskId: '5', assignee: 'user' }, noFiles))).to.include({ field: 'userId' });
+	});
+
+	it('counts as ambiguous only a call that was sent and got no clear answer', () => {
+		const error = (detail: Partial<BpmError>): BpmError => ({ kind: 'http', message: '', attempts: 1, elapsedMs: 0, ...detail });
+		expect(isAmbiguous(error({ kind: 'timeout' }))).to.equal(true);
+		expect(isAmbiguous(error({ kind: 'network', code: 'ECONNRESET' }))).to.equal(true);
+		expect(isAmbiguous(error({ kind: 'network', code: 'ECONNREFUSED' }))).to.equal(false);
+		expect(isAmbiguous(error({ status: 502 }))).to.equal(true);
+		expect(isAmbiguous(error({ status: 400 }))).to.equal(false);
+		expect(isAmbiguous(error({ kind: 'login', status: 503 }))).to.equal(false);
+		expect(isAmbiguous(error({ kind: 'tls' }))).to.equal(false);
+	});
+});
+
+describe('Bonita contract as a form', () => {
+	const contract: Contract = {
+		inputs: [
+			{ name: 'title', type: 'TEXT', multiple: false, description: 'Title' },
+			{ name: 'urgent', type: 'BOOLEAN', multiple: false },
+			{ name: 'count', type: 'INTEGER', multiple: false },
+			{ name: 'ref', type: 'LONG', multiple: false },
+			{ name: 'amount', type: 'DECIMAL', multiple: false },
+			{ name: 'due', type: 'DATE', multiple: false },
+			{ name: 'day', type: 'LOCALDATE', multiple: false },
+			{ name: 'at', type: 'LOCALDATETIME', multiple: false },
+			{ name: 'when', type: 'OFFSETDATETIME', multiple: false },
+			{ name: 'scan', type: 'FILE', multiple: false },
+			{ name: 'tags', type: 'TEXT', multiple: true },
+			{ name: 'address', type: null, multiple: false, inputs: [{ name: 'city', type: 'TEXT', multiple: false }, { name: 'zip', type: 'INTEGER', multiple: false }] },
+		],
+		constraints: [
+			{ name: 'title', constraintType: 'MANDATORY', inputNames: ['title'], explanation: 'input title is mandatory' },
+			{ name: 'positive', constraintType: 'CUSTOM', inputNames: ['amount'], explanation: 'amount must be positive' },
+		],
+	};
+	const uploads: string[] = [];
+	const steps: OperationSteps = {
+		options: {},
+		files: noFiles,
+		memo: (_key, compute) => compute(),
+		async call(request) {
+			uploads.push(`${request.method} ${request.path} ${request.multipart?.file.fileName}`);
+			const response: HttpResponse = { status: 200, statusText: 'OK', headers: {}, url: '', body: { kind: 'text', value: JSON.stringify({ filename: 'scan.pdf', tempPath: 'tmp_1.pdf', contentType: 'application/pdf' }) } };
+			return response;
+		},
+	};
+	const file: FileSource = { open: () => Readable.from([Buffer.from('%PDF')]), size: 4, fileName: 'scan.pdf', contentType: 'application/pdf' };
+	const files = async (reference: unknown) => {
+		if (reference !== 'data') throw new Error(`unexpected file ${String(reference)}`);
+		return file;
+	};
+
+	it('renders each input type as a field, required from the MANDATORY constraint, other constraints as help', () => {
+		const fields = contractFields(contract);
+		expect(fields.map((field) => `${field.id}:${field.type}${field.required ? '*' : ''}`)).to.deep.equal([
+			'title:string*',
+			'urgent:boolean',
+			'count:number',
+			'ref:number',
+			'amount:number',
+			'due:dateTime',
+			'day:date',
+			'at:dateTime',
+			'when:dateTime',
+			'scan:file',
+			'tags:list',
+			'address:object',
+		]);
+		expect(fields.find((field) => field.id === 'amount')?.description).to.equal('amount must be positive');
+	});
+
+	it('converts the values the way Bonita reads them, and uploads a file before the call', async () => {
+		uploads.length = 0;
+		const value = await contractValues(
+			contract,
+			{
+				title: 'T',
+				urgent: 'true',
+				count: '7',
+				ref: '9007199254740993',
+				amount: '12.5',
+				due: '2026-12-04T10:00:00.000Z',
+				day: '2026-12-04T10:00:00',
+				at: '2026-12-04T10:00:00+01:00',
+				when: '2026-12-04T10:00:00+01:00',
+				scan: 'data',
+				tags: '["a","b"]',
+				address: { city: 'Grenoble', zip: '38000' },
+			},
+			files,
+			steps,
+		);
+		expect(value).to.deep.equal({
+			title: 'T',
+			urgent: true,
+			count: 7,
+			ref: '9007199254740993',
+			amount: 12.5,
+			due: '2026-12-04T10:00:00Z',
+			day: '2026-12-04',
+			at: '2026-12-04T10:00:00',
+			when: '2026-12-04T10:00:00+01:00',
+			scan: { filename: 'scan.pdf', tempPath: 'tmp_1.pdf', contentType: 'application/pdf' },
+			tags: ['a', 'b'],
+			address: { city: 'Grenoble', zip: 38000 },
+		});
+		expect(uploads).to.deep.equal(['POST API/formFileUpload scan.pdf']);
+	});
+
+	it('names the input at fault: a missing required one, a wrong type, an unknown name', async () => {
+		expect(await refusal(() => contractValues(contract, {}, files, steps))).to.include({ field: 'contractInputs.title' });
+		expect(await refusal(() => contractValues(contract, { title: 'T', count: '7.5' }, files, steps))).to.include({ field: 'contractInputs.count' });
+		expect(await refusal(() => contractValues(contract, { title: 'T', when: '2026-12-04T10:00:00' }, files, steps))).to.include({ field: 'contractInputs.when' });
+		expect(await refusal(() => contractValues(contract, { title: 'T', address: { zip: 'x' } }, files, steps))).to.include({ field: 'contractInputs.address.zip' });
+		expect((await refusal(() => contractValues(contract, { title: 'T', titel: 'typo' }, files, steps))).message).to.match(/no input "titel"/);
+	});
+});
