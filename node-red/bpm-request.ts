@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { callSecrets, createTransport, executeRequest, fileFromBuffer, outputBody, outputHeaders, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
+import { BpmFailure, callSecrets, collectRequestPages, createTransport, executeRequest, fileFromBuffer, outputBody, outputHeaders, parsePagingSettings, plainConnection, type BpmError, type CallOptions, type Connection, type RequestInput, type SessionState } from '../core';
 import type { NodeDef, NodeMessage, NodeRedApi, NodeStatus, RuntimeNode } from './node-red-api';
 import { connectionOptionsFor } from './connection-options';
 import { withDefaults, type Settings } from './node-properties';
@@ -35,12 +35,29 @@ export = function (RED: NodeRedApi): void {
 		const connectionOptions = connectionOptionsFor(RED, config);
 		const missingServer = usesServer && !server;
 		if ((server && !connection) || missingServer) this.status({ fill: 'red', shape: 'ring', text: 'bpm-request.status.config-error' });
+		const paging = readPaging(config);
 
 		this.on('input', (msg, send, done) => {
 			const fail = (error: BpmError) => sendFailure(msg, send, done, error);
 			if (!connection || missingServer) return fail({ kind: 'input', field: 'server', message: server?.configError ?? `The ${config.auth} server configuration is missing`, attempts: 0, elapsedMs: 0 });
 			const onRetry = (next: number, max: number) => this.status({ fill: 'yellow', shape: 'ring', text: `retry ${next}/${max}` });
 			const input = { ...requestInput(config, msg, this.id), options: { ...connectionOptions, ...messageOptions(config, msg) } };
+			if (paging instanceof BpmFailure) return fail({ ...paging.detail, attempts: 0, elapsedMs: 0 });
+			if (paging) {
+				collectRequestPages(connection, input, paging, { onRetry }).then((outcome) => {
+					if (!outcome.ok) return fail(outcome.error);
+					// Every page's items in order, as one message (the core nodes' way with a list).
+					msg.payload = outcome.value.items;
+					msg.pages = outcome.value.pages;
+					if (outcome.value.total !== undefined) msg.total = outcome.value.total;
+					delete msg.statusCode;
+					delete msg.headers;
+					delete msg.error;
+					send([msg, null]);
+					done();
+				}, done);
+				return;
+			}
 			executeRequest(connection, input, { onRetry }).then((outcome) => {
 				if (outcome.ok && outcome.attempts > 1) this.status(server?.session ? SESSION_STATUS[server.session.state] : {});
 				if (!outcome.ok) return fail(outcome.error);
@@ -65,6 +82,15 @@ export = function (RED: NodeRedApi): void {
 		});
 	});
 };
+
+/** The node's paging, read once per deploy; a bad setting fails each message with the error naming it. */
+function readPaging(config: RequestConfig): ReturnType<typeof parsePagingSettings> | BpmFailure {
+	try {
+		return parsePagingSettings({ ...config, style: config.pagination, firstPage: config.firstPage });
+	} catch (error) {
+		return error as BpmFailure;
+	}
+}
 
 function requestInput(config: RequestConfig, msg: NodeMessage, nodeId: string): RequestInput {
 	const method = config.method === 'use' ? String(msg.method ?? 'GET') : config.method;

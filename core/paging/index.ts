@@ -11,3 +11,5 @@ export * from './page-items';
 export * from './link-header';
 export * from './content-range-total';
 export * from './value-at';
+export * from './paging-settings';
+export * from './collect-request-pages';

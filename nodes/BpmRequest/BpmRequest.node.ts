@@ -8,7 +8,8 @@ import {
 	type INodeTypeDescription,
 	type JsonObject,
 } from 'n8n-workflow';
-import { callSecrets, executeRequest, mapConcurrent, type HttpResponse, type RequestInput, type Outcome } from '../../core';
+import { callSecrets, collectRequestPages, executeRequest, mapConcurrent, parsePagingSettings, type BpmFailure, type CollectedPages, type HttpResponse, type Outcome, type RequestInput } from '../../core';
+import { readPaging } from './read-paging';
 import { connectionFor } from './connection';
 import { credentialTests } from '../shared/credential-tests';
 import { readInput } from './read-input';
@@ -61,16 +62,25 @@ export class BpmRequest implements INodeType {
 		try {
 			const param = itemParameters(this);
 			const inputs: Array<RequestInput | undefined> = [];
-			const outcomes = await mapConcurrent(items, concurrency, async (_item, index): Promise<Outcome<HttpResponse>> => {
+			const outcomes = await mapConcurrent(items, concurrency, async (_item, index): Promise<Outcome<HttpResponse | CollectedPages>> => {
 				const input = await readInput(this, param, index);
 				if ('kind' in input) return { ok: false, error: input };
 				inputs[index] = input;
-				return executeRequest(connection, input);
+				let paging: ReturnType<typeof parsePagingSettings>;
+				try {
+					paging = parsePagingSettings(readPaging(param, index));
+				} catch (error) {
+					return { ok: false, error: { ...(error as BpmFailure).detail, attempts: 0, elapsedMs: 0 } };
+				}
+				return paging ? collectRequestPages(connection, input, paging) : executeRequest(connection, input);
 			});
 			const out: INodeExecutionData[] = [];
 			for (const [index, outcome] of outcomes.entries()) {
-				if (outcome.ok) {
-					out.push(await toItem(this, outcome.value, callSecrets(connection, inputs[index] ?? {}), index));
+				if (outcome.ok && isPaged(outcome.value)) {
+					// As n8n's HTTP Request does with pagination: one item per element of every page, in order.
+					for (const element of outcome.value.items) out.push({ json: (typeof element === 'object' && element !== null && !Array.isArray(element) ? element : { value: element }) as IDataObject, pairedItem: { item: index } });
+				} else if (outcome.ok) {
+					out.push(await toItem(this, outcome.value as HttpResponse, callSecrets(connection, inputs[index] ?? {}), index));
 				} else if (this.continueOnFail()) {
 					// json.error alone (no item.error) routes the item to the Error output with every field kept.
 					out.push({ json: { error: outcome.error as unknown as IDataObject }, pairedItem: { item: index } });
@@ -88,4 +98,8 @@ export class BpmRequest implements INodeType {
 			release();
 		}
 	}
+}
+
+function isPaged(value: HttpResponse | CollectedPages): value is CollectedPages {
+	return 'items' in value;
 }

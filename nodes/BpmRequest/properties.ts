@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { HTTP_METHODS, REQUEST_SCHEMES } from '../../core';
 import { CONNECTION_OPTIONS, USE_CONNECTION_CREDENTIAL } from '../shared/connection-options';
 import { ACCESS_TOKEN_AUTH, NO_AUTH } from './connection';
+import { PAGINATION } from './pagination-properties';
 
 const nameValueRows = (name: string, displayName: string, show: string): INodeProperties => ({
 	displayName,
@@ -120,6 +121,7 @@ export const properties: INodeProperties[] = [
 	{ ...nameValueRows('multipartParameters', 'Other Fields', 'sendBody'), displayOptions: { show: { sendBody: [true], bodyType: ['multipart'] } } },
 	{ displayName: 'Send Cookies', name: 'sendCookies', type: 'boolean', default: false, noDataExpression: true, description: 'Whether to send cookies besides those the session keeps' },
 	nameValueRows('cookieParameters', 'Cookies', 'sendCookies'),
+	...PAGINATION,
 	{
 		displayName: 'Options',
 		name: 'options',

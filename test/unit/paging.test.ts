@@ -7,12 +7,15 @@ import {
 	nextPageRequest,
 	pageRequestInput,
 	parseLinkHeader,
+	parsePagingSettings,
 	readPage,
+	type BpmFailure,
 	type BpmError,
 	type FetchPage,
 	type HttpResponse,
 	type Outcome,
 	type PageRequest,
+	type PagingSettings,
 	type PagingStyle,
 } from '../../core';
 
@@ -478,5 +481,38 @@ describe('pageRequestInput', () => {
 		const page = pageRequestInput(input, { kind: 'url', url: 'http://baw.test/baw/dev/bpm/user-tasks?offset=2&size=2' });
 		expect(buildRequest(page)).to.include({ url: 'http://baw.test/baw/dev/bpm/user-tasks?offset=2&size=2' });
 		expect(page.headers).to.deep.equal(input.headers);
+	});
+});
+
+describe('Request node paging settings (parsePagingSettings)', () => {
+	const refused = (settings: PagingSettings) => {
+		try {
+			parsePagingSettings(settings);
+		} catch (error) {
+			return (error as BpmFailure).detail;
+		}
+		throw new Error('expected a refusal');
+	};
+
+	it('is off unless a style is chosen', () => {
+		expect(parsePagingSettings({})).to.equal(undefined);
+		expect(parsePagingSettings({ style: 'off', itemsPath: 'x' })).to.equal(undefined);
+	});
+
+	it('reads the fields of the chosen style only, blanks as defaults, numbers given as text', () => {
+		expect(parsePagingSettings({ style: 'offset', offsetParameter: ' start ', sizeParameter: 'count', itemsPath: 'data', totalPath: '', cursorPath: 'ignored', returnAll: true, limit: '', pageSize: '25', maxPages: '' })).to.deep.equal({
+			style: { kind: 'offset', offsetParameter: 'start', sizeParameter: 'count', itemsPath: 'data' },
+			options: { returnAll: true, pageSize: 25 },
+		});
+		expect(parsePagingSettings({ style: 'pageIndex', pageParameter: '_page', firstPage: '1' })?.style).to.deep.equal({ kind: 'pageIndex', pageParameter: '_page', firstPage: 1 });
+		expect(parsePagingSettings({ style: 'bonita', limit: 7 })).to.deep.equal({ style: { kind: 'bonita' }, options: { returnAll: false, limit: 7 } });
+	});
+
+	it('refuses an unknown style or first page, naming the field; collectPages names a missing parameter', async () => {
+		expect(refused({ style: 'everything' })).to.include({ field: 'pagination' });
+		expect(refused({ style: 'pageIndex', pageParameter: 'p', firstPage: '2' })).to.include({ field: 'firstPage' });
+		const paging = parsePagingSettings({ style: 'cursor', cursorPath: 'next' })!;
+		const outcome = await collectPages(paging.style, async () => ok(jsonResponse([])), paging.options);
+		expect(!outcome.ok && outcome.error).to.include({ kind: 'input', field: 'cursorParameter' });
 	});
 });
