@@ -1,7 +1,7 @@
 import type { AuthScheme, SchemeWire } from './auth-scheme';
 import { requireText, requireUrl, type SchemeDefinition } from './scheme-definition';
 import { BpmFailure } from '../bpm-error';
-import { headerValue } from '../http/http-types';
+import { headerValue, type HttpResponse } from '../http/http-types';
 import { withHeaders } from '../http/with-headers';
 
 export interface BonitaConfig {
@@ -46,6 +46,7 @@ export function bonitaScheme(config: BonitaConfig): AuthScheme<BonitaState> {
 		isExpired(response) {
 			return response.status === 401;
 		},
+		describeFailure: describeBonitaFailure,
 		async logout(wire) {
 			await wire.send({ method: 'GET', url: `${base}/logoutservice?redirect=false`, headers: {} });
 		},
@@ -60,6 +61,23 @@ async function tokenFromSessionResource(wire: SchemeWire, base: string): Promise
 	const response = await wire.send({ method: 'GET', url: `${base}/API/system/session/unusedId`, headers: {} });
 	if (response.status === 401) throw loginFailure('Bonita accepted the login but the session was refused right after (401)', 401);
 	return headerValue(response, TOKEN);
+}
+
+/**
+ * Bonita's refusals in its own words: the contract's explanations of a 400 (vendor notes 1.7), the Community case
+ * quota of a 429 (150 cases per 30 days, vendor notes 1.2).
+ */
+function describeBonitaFailure(response: HttpResponse): string | undefined {
+	const body = response.body.kind === 'json' ? (response.body.value as { explanations?: unknown; message?: unknown } | null) : undefined;
+	if (response.status === 400 && Array.isArray(body?.explanations) && body.explanations.length > 0) {
+		return `Bonita refused the contract inputs (400): ${body.explanations.map(String).join('; ')}`;
+	}
+	const text = response.body.kind === 'text' ? response.body.value : typeof body?.message === 'string' ? body.message : '';
+	if (response.status === 429 && /case creation limit/i.test(text + JSON.stringify(body ?? ''))) {
+		const after = headerValue(response, 'retry-after');
+		return `Bonita's case creation limit is reached (429; Community edition: 150 cases in 30 days)${after ? `: the next case can start after ${after}` : ''}`;
+	}
+	return undefined;
 }
 
 function loginFailure(message: string, status: number): BpmFailure {

@@ -100,10 +100,16 @@ describe('Bonita operations on the simulator (runOperation)', function () {
 		expect(simulator.operations.instantiations).to.equal(0);
 	});
 
-	it('shows Bonita\'s contract explanations when the server refuses the inputs', async () => {
-		const outcome = await run('task', 'execute', { values: { taskId: await readyTask(PROCESS_PURCHASE, 'Submit'), contractInputs: { amount: 'lots' } } });
-		expect(outcome.ok).to.equal(false);
+	it('refuses a value of the wrong type by name before any call, and shows Bonita\'s own explanations when the server refuses the inputs', async () => {
+		const taskId = await readyTask(PROCESS_PURCHASE, 'Submit');
+		const outcome = await run('task', 'execute', { values: { taskId, contractInputs: { amount: 'lots' } } });
 		expect(!outcome.ok && outcome.error).to.include({ kind: 'input', field: 'contractInputs.amount' });
+		const [started] = await json('case', 'start', { processId: PROCESS_SHOWCASE, contractInputs: { title: 'T', quantity: 1, address: { city: 'X' } } });
+		const verify = (await json('task', 'getMany', { scope: 'availableToMe', caseId: started.caseId }))[0];
+		// The contract says verified is required; the engine's answer is read when it is sent empty through a raw form.
+		const refused = await runOperation(connection, bonitaCatalogue, { ...findOperation(bonitaCatalogue, 'task', 'execute')!, prepare: undefined }, { values: { taskId: String(verify.id), contractInputs: {} } });
+		expect(!refused.ok && refused.error).to.include({ status: 400 });
+		expect(!refused.ok && refused.error.message).to.match(/^Bonita refused the contract inputs \(400\): .*verified/);
 	});
 
 	it('executes exactly once when the answer is lost: the task is read back as executed, not sent again', async () => {
@@ -133,6 +139,7 @@ describe('Bonita operations on the simulator (runOperation)', function () {
 			const started = Date.now();
 			const refused = await run('case', 'start', { values: { processId: PROCESS_REGISTRATION, contractInputs: { name: 'Di' } }, options: { maxAttempts: 3, retryDelayMs: 1 } });
 			expect(!refused.ok && refused.error, retryAfter).to.include({ status: 429 });
+			expect(!refused.ok && refused.error.message, retryAfter).to.match(/^Bonita's case creation limit is reached \(429; Community edition: 150 cases in 30 days\): the next case can start after /);
 			expect(sent() - before, retryAfter).to.equal(1);
 			expect(Date.now() - started).to.be.lessThan(2000);
 		}

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Readable } from 'node:stream';
-import { bonitaCatalogue, checkValues, isAmbiguous, type BpmError, type FileSource, type HttpResponse, type Operation, type OperationRequest, type OperationSteps } from '../../core';
+import { BpmFailure, bonitaCatalogue, checkValues, isAmbiguous, runOperation, type BpmError, type Connection, type FileSource, type HttpRequest, type HttpResponse, type Operation, type OperationRequest, type OperationSteps } from '../../core';
+import { Memo } from '../../core/sessions/memo';
 import { contractFields, contractValues } from '../../core/catalogues/bonita/contract-form';
 import type { Contract } from '../../core/catalogues/bonita/contract';
 
@@ -209,5 +210,66 @@ describe('Bonita contract as a form', () => {
 		expect(await refusal(() => contractValues(contract, { title: 'T', when: '2026-12-04T10:00:00' }, files, steps))).to.include({ field: 'contractInputs.when' });
 		expect(await refusal(() => contractValues(contract, { title: 'T', address: { zip: 'x' } }, files, steps))).to.include({ field: 'contractInputs.address.zip' });
 		expect((await refusal(() => contractValues(contract, { title: 'T', titel: 'typo' }, files, steps))).message).to.match(/no input "titel"/);
+	});
+});
+
+describe('Replay rules of runOperation (a scripted server)', () => {
+	type Script = (request: HttpRequest) => HttpResponse | 'reset';
+	const respond = (status: number, body?: unknown): HttpResponse => ({ status, statusText: String(status), headers: {}, url: 'http://bonita.test/x', body: body === undefined ? { kind: 'empty' } : { kind: 'json', value: body } });
+	/** Serves the script; a 'reset' is a connection cut after the request was sent. */
+	function scripted(script: Script): { connection: Connection; sent: string[] } {
+		const sent: string[] = [];
+		const connection: Connection = {
+			baseUrl: 'http://bonita.test/bonita',
+			memo: new Memo(),
+			secrets: () => [],
+			async send(request) {
+				sent.push(`${request.method} ${new URL(request.url).pathname.replace('/bonita/', '')}`);
+				const answer = script(request);
+				if (answer === 'reset') throw new BpmFailure({ kind: 'network', code: 'ECONNRESET', message: 'socket hang up' });
+				return { response: answer, attempts: 1 };
+			},
+		};
+		return { connection, sent };
+	}
+	const contract = { inputs: [{ name: 'scan', type: 'FILE', multiple: false }], constraints: [] };
+	const file = async (): Promise<FileSource> => ({ open: () => Readable.from([Buffer.from('x')]), size: 1, fileName: 'scan.pdf', contentType: 'application/pdf' });
+
+	it('replays an execution the read-back shows still ready, uploading its file again; never a third time', async () => {
+		let executions = 0;
+		const { connection, sent } = scripted((request) => {
+			if (request.url.endsWith('/contract')) return respond(200, contract);
+			if (request.url.endsWith('formFileUpload')) return respond(200, { filename: 'scan.pdf', tempPath: `tmp_${sent.length}.pdf` });
+			if (request.url.includes('/execution')) return ++executions === 1 ? 'reset' : respond(204);
+			return respond(200, { id: '7', state: 'ready' });
+		});
+		const outcome = await runOperation(connection, bonitaCatalogue, find('task', 'execute'), { values: { taskId: '7', contractInputs: { scan: 'data' } }, files: file });
+		expect(outcome.ok && outcome.value.items[0].json).to.deep.equal({ taskId: '7', executed: true });
+		expect(sent).to.deep.equal([
+			'GET API/bpm/userTask/7/contract',
+			'POST API/formFileUpload',
+			'POST API/bpm/userTask/7/execution',
+			'GET API/bpm/humanTask/7',
+			'POST API/formFileUpload',
+			'POST API/bpm/userTask/7/execution',
+		]);
+		const always = scripted((request) => (request.url.includes('/execution') ? 'reset' : request.url.endsWith('/contract') ? respond(200, { inputs: [], constraints: [] }) : respond(200, { id: '7', state: 'ready' })));
+		const failed = await runOperation(always.connection, bonitaCatalogue, find('task', 'execute'), { values: { taskId: '7' }, options: { maxAttempts: 5 } });
+		expect(!failed.ok && failed.error).to.include({ mayHaveTakenEffect: true });
+		expect(always.sent.filter((line) => line.endsWith('/execution'))).to.have.length(2);
+	});
+
+	it('retries reads and idempotent writes per the policy, never a start after a 5xx, and a refusal (4xx) never', async () => {
+		let reads = 0;
+		const read = scripted(() => (++reads < 3 ? respond(503) : respond(200, { id: '1' })));
+		expect((await runOperation(read.connection, bonitaCatalogue, find('process', 'get'), { values: { processId: '1' }, options: { maxAttempts: 3, retryDelayMs: 0 } })).ok).to.equal(true);
+		expect(read.sent).to.have.length(3);
+		const start = scripted((request) => (request.url.endsWith('/contract') ? respond(200, { inputs: [], constraints: [] }) : respond(503)));
+		const failed = await runOperation(start.connection, bonitaCatalogue, find('case', 'start'), { values: { processId: '1' }, options: { maxAttempts: 3, retryDelayMs: 0 } });
+		expect(!failed.ok && failed.error).to.include({ status: 503, mayHaveTakenEffect: true });
+		expect(start.sent.filter((line) => line.endsWith('/instantiation'))).to.have.length(1);
+		const refused = scripted((request) => (request.url.endsWith('/contract') ? respond(200, { inputs: [], constraints: [] }) : respond(400, { explanations: ['no'] })));
+		const refusedOutcome = await runOperation(refused.connection, bonitaCatalogue, find('case', 'start'), { values: { processId: '1' }, options: { maxAttempts: 3 } });
+		expect(!refusedOutcome.ok && refusedOutcome.error.mayHaveTakenEffect).to.equal(undefined);
 	});
 });

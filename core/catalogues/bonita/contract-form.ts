@@ -50,7 +50,7 @@ function fieldType(input: ContractInput): FormField['type'] {
 	}
 }
 
-/** The contract map the server takes, from the user's values: required inputs checked, types converted, files uploaded. */
+/** The contract map the server takes, from the user's values: every input present (null when empty), required ones checked, types converted, files uploaded. */
 export async function contractValues(contract: Contract, given: Readonly<Record<string, unknown>>, files: FileResolver, steps: OperationSteps, field = 'contractInputs'): Promise<Record<string, unknown>> {
 	const required = requiredInputs(contract);
 	const known = new Set(contract.inputs.map((input) => input.name));
@@ -60,6 +60,8 @@ export async function contractValues(contract: Contract, given: Readonly<Record<
 		const value = given[input.name];
 		if (value === undefined || value === null || value === '') {
 			if (required.has(input.name)) throw inputError(`${field}.${input.name}`, `The contract input "${input.name}" is required`);
+			// Bonita refuses a body that leaves a declared input out: an empty one is sent as null (vendor notes 6).
+			out[input.name] = null;
 			continue;
 		}
 		out[input.name] = await contractValue(input, value, `${field}.${input.name}`, files, steps);

@@ -18,7 +18,7 @@ export async function contractValue(input: ContractInput, value: unknown, field:
 		const out: Record<string, unknown> = {};
 		for (const child of input.inputs ?? []) {
 			const childValue = (object as Record<string, unknown>)[child.name];
-			if (childValue !== undefined && childValue !== null && childValue !== '') out[child.name] = await contractValue(child, childValue, `${field}.${child.name}`, files, steps);
+			out[child.name] = childValue === undefined || childValue === null || childValue === '' ? null : await contractValue(child, childValue, `${field}.${child.name}`, files, steps);
 		}
 		return out;
 	}

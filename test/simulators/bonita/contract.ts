@@ -127,7 +127,8 @@ function validateInputs(defs: ContractInput[], inputs: Record<string, unknown>, 
       continue;
     }
     for (const v of values) {
-      if (def.type === 'COMPLEX' && isObject(v)) explanations.push(...validateInputs(def.inputs, v, new Set(def.inputs.map((i) => i.name))));
+      // Constraints name top-level inputs only: a complex input's fields follow the presence rule, null allowed.
+      if (def.type === 'COMPLEX' && isObject(v)) explanations.push(...validateInputs(def.inputs, v, new Set()));
       else if (!typeMatches(def.type, v)) explanations.push(`${JSON.stringify(v)} cannot be assigned to ${def.type}`);
     }
   }
