@@ -12,13 +12,14 @@ import path from 'node:path';
 import { ensureN8n, ensureNode24, ensureNodeRed4, REPO_ROOT } from '../test/support/runtimes';
 import { digest } from './digest';
 import { loginEconomy } from './login-economy';
+import { pagingBonita } from './paging-bonita';
 import type { Benchmark, Row } from './shared';
 import { throughputEngine } from './throughput-engine';
 import { throughputN8n } from './throughput-n8n';
 import { throughputNodeRed } from './throughput-node-red';
 import { upload } from './upload';
 
-const BENCHMARKS: Benchmark[] = [loginEconomy, throughputNodeRed, throughputN8n, throughputEngine, upload, digest];
+const BENCHMARKS: Benchmark[] = [loginEconomy, throughputNodeRed, throughputN8n, throughputEngine, pagingBonita, upload, digest];
 const DOCS = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
 
 interface Outcome {
