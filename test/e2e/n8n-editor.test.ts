@@ -76,9 +76,11 @@ function tokenWorkflow(oidc: OidcPeer): Workflow {
  * n8n's editor asks for an optional output schema of each node (`/schemas/<node type>/<version>.json`, files a
  * package may ship in `__schema__/`) and the browser logs the 404 as an error. For a scoped package such as this
  * one no file can answer: the editor puts the type's `/` into the path unencoded, so n8n 2.40's route never matches
- * (checked: with a schema shipped, the `%2F`-encoded path answers 200 and the editor's path still 404s).
+ * (checked: with a schema shipped, the `%2F`-encoded path answers 200 and the editor's path still 404s). Most of
+ * n8n's own nodes ship none either: the editor asks for the parent of an open node that has not run, such as the
+ * Code node that makes the Bonita example's file, and gets the same 404.
  */
-const isSchemaProbe = (server: N8nServer, url: string) => url.startsWith(`${server.url}/schemas/${PACKAGE}.`);
+const isSchemaProbe = (server: N8nServer, url: string) => url.startsWith(`${server.url}/schemas/`);
 
 const ISO_TIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g;
 const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;

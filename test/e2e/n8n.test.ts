@@ -21,7 +21,7 @@ interface Workflow {
 const EXAMPLE = 'workflows/bonita-start-case-and-complete-task.json';
 const NODE_TYPE = '@bpm-connect/n8n-nodes-bpm.bpmRequest';
 
-/** The example workflow with a call between "Start case" and "Ready tasks" that expires every Bonita session. */
+/** The example workflow with a call between "Attach note" and "List documents" that expires every Bonita session. */
 function exampleWithExpiry(simulator: BonitaSimulator): Workflow {
 	const [workflow] = readJson<Workflow[]>(EXAMPLE);
 	const expire: WorkflowNode = {
@@ -29,10 +29,10 @@ function exampleWithExpiry(simulator: BonitaSimulator): Workflow {
 		name: 'Expire sessions',
 		type: NODE_TYPE,
 		typeVersion: 1,
-		position: [550, 200],
+		position: [770, 200],
 		parameters: { authentication: 'none', method: 'POST', url: `${simulator.origin}/_sim/expire`, options: {} },
 	};
-	const startCase = workflow.connections['Start case'].main;
+	const attach = workflow.connections['Attach note'].main;
 	return {
 		...workflow,
 		id: 'bpmcExpiry1',
@@ -40,8 +40,8 @@ function exampleWithExpiry(simulator: BonitaSimulator): Workflow {
 		nodes: [...workflow.nodes, expire],
 		connections: {
 			...workflow.connections,
-			'Start case': { main: [[{ node: expire.name, type: 'main', index: 0 }], startCase[1]] },
-			[expire.name]: { main: [startCase[0]] },
+			'Attach note': { main: [[{ node: expire.name, type: 'main', index: 0 }], attach[1]] },
+			[expire.name]: { main: [attach[0]] },
 		},
 	};
 }
@@ -130,22 +130,31 @@ for (const version of N8N_VERSIONS) {
 		});
 		beforeEach(() => simulator.resetStats());
 
-		it('runs the example workflow: find the process, start a case, list its ready task, execute it', async () => {
-			const run = await home.execute('bpmcBonitaCase1');
+		/** What the example's run must show: one case started, its note attached, its task executed, the case archived. */
+		const expectCaseCompleted = (run: N8nRun) => {
 			expect(run.status, run.stderr).to.equal('success');
-			expect(json(run, 'Start case')[0].body.caseId).to.be.a('number');
-			expect(json(run, 'Execute task')[0].statusCode).to.equal(204);
 			expect(run.runData).not.to.have.property('Errors');
+			const { caseId } = json(run, 'Start case')[0];
+			expect(caseId).to.be.a('string');
+			expect(json(run, 'List documents').map((doc) => [doc.caseId, doc.name, doc.fileName])).to.deep.equal([[caseId, 'orderNote', 'order-note.txt']]);
+			const [task] = json(run, 'My tasks');
+			expect(task).to.include({ caseId, state: 'ready' });
+			expect(json(run, 'Assign task')[0]).to.include({ taskId: task.id, assigned: true });
+			expect(json(run, 'Execute task')).to.deep.equal([{ taskId: task.id, executed: true }]);
+			expect(json(run, 'Get case')[0]).to.include({ sourceObjectId: caseId, state: 'completed', archived: true });
+			expect(simulator.operations).to.include({ instantiations: 1, documentsAttached: 1, executions: 1 });
+		};
+
+		it('runs the example workflow: start a case, attach a note, list documents and tasks, assign and execute the task, read the archived case', async () => {
+			const run = await home.execute('bpmcBonitaCase1');
+			expectCaseCompleted(run);
 			expect(simulator.stats.logins).to.equal(1);
 		});
 
 		it('survives a session expiry midway with exactly one new login', async () => {
 			const run = await home.execute('bpmcExpiry1');
-			expect(run.status, run.stderr).to.equal('success');
-			const task = json(run, 'Ready tasks')[0].body[0];
-			expect(task.state).to.equal('ready');
-			expect(task.caseId).to.equal(String(json(run, 'Start case')[0].body.caseId));
-			expect(json(run, 'Execute task')[0].statusCode).to.equal(204);
+			expectCaseCompleted(run);
+			expect(json(run, 'Expire sessions')[0].statusCode).to.equal(204);
 			expect(simulator.stats.logins).to.equal(2);
 			expect(simulator.stats.unauthorized).to.be.greaterThan(0);
 			expect(run.stdout + run.stderr).not.to.contain(MARKER_PASSWORD);

@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import { isResourceLocatorValue, NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
 import { findOperation, runOperation, type BpmError, type Catalogue, type FileResolver, type Operation, type OperationInput } from '../../../core';
 import { binaryFile } from '../binary-file';
 import { optionalCollection } from './operation-properties';
@@ -14,7 +14,9 @@ export async function executeOperations(context: IExecuteFunctions, catalogue: C
 		const name = context.getNodeParameter('operation', index) as string;
 		const operation = findOperation(catalogue, resource, name);
 		if (!operation) throw new NodeOperationError(context.getNode(), `${catalogue.displayName} has no operation ${resource} ${name}`, { itemIndex: index });
-		const read = (parameter: string, fallback: unknown) => context.getNodeParameter(parameter, index, fallback, { extractValue: true });
+		// Not n8n's extractValue: it throws for a parameter the panel does not show (Simplify of a write, Limit under
+		// Return All, a User hidden by Assign To), and a locator's mode needs no extraction here.
+		const read = (parameter: string, fallback: unknown) => locatorValue(context.getNodeParameter(parameter, index, fallback));
 		let input: OperationInput;
 		try {
 			input = await operationInput(context, operation, items[index], index, read);
@@ -70,6 +72,11 @@ function formValue(context: IExecuteFunctions, name: string, item: INodeExecutio
 	}
 	// The mapper keeps a removed or emptied field as null: not given.
 	return Object.fromEntries(Object.entries(mapping.value ?? {}).filter(([, value]) => value !== null && value !== undefined && value !== ''));
+}
+
+/** A resource locator's id (From List or By ID); any other value as it is. */
+function locatorValue(value: unknown): unknown {
+	return isResourceLocatorValue(value) ? value.value : value;
 }
 
 function handleError(context: IExecuteFunctions, out: INodeExecutionData[], index: number, error: BpmError): void {
