@@ -40,8 +40,23 @@ window.BpmOperationForm = window.BpmOperationForm || (function () {
         }
     }
 
+    /** Equal whatever the order of their keys: a flow written by hand or by another tool may order { v, vt } otherwise. */
     function same(a, b) {
-        return JSON.stringify(a) === JSON.stringify(b);
+        return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+    }
+
+    function canonical(value) {
+        if (Array.isArray(value)) {
+            return value.map(canonical);
+        }
+        if (value === null || typeof value !== 'object') {
+            return value;
+        }
+        var sorted = {};
+        Object.keys(value).sort().forEach(function (key) {
+            sorted[key] = canonical(value[key]);
+        });
+        return sorted;
     }
 
     function literalTypes(type, parameter) {
@@ -230,7 +245,19 @@ window.BpmOperationForm = window.BpmOperationForm || (function () {
                     return;
                 }
                 message.hide();
-                formRows(node, container, {}, answer.fields);
+                // The loaded contract replaces the rows: values typed for its inputs stay, another contract's rows go.
+                var kept = {};
+                container.find('.bpm-operation-field').each(function () {
+                    kept[$(this).attr('data-field')] = readTyped($(this).data('input'));
+                });
+                var fieldValues = {};
+                answer.fields.forEach(function (field) {
+                    if (kept[field.id]) {
+                        fieldValues[field.id] = kept[field.id];
+                    }
+                });
+                container.empty();
+                formRows(node, container, fieldValues, answer.fields);
             });
         });
         input.data('form', container);
@@ -289,7 +316,11 @@ window.BpmOperationForm = window.BpmOperationForm || (function () {
             fillSelect(resource, catalogue.resources, node.resource);
             fillSelect(operation, operationsOf(catalogue, node.resource).map(function (o) { return { value: o.operation, name: o.name }; }), node.operation);
             node._bpmInputs = drawParameters(node, catalogue);
+            // Node-RED triggers change on every input once the dialog is drawn: only a new resource resets the operation.
             resource.on('change', function () {
+                if (resource.val() === node._bpmResource) {
+                    return;
+                }
                 var operations = operationsOf(catalogue, resource.val());
                 node._bpmResource = resource.val();
                 fillSelect(operation, operations.map(function (o) { return { value: o.operation, name: o.name }; }), operations.length ? operations[0].operation : '');

@@ -126,7 +126,7 @@ for (const version of N8N_VERSIONS) {
 			simulator.dropAfterProcessing('execution');
 			const run = await home.execute('bpmcOpsExecute1');
 			expect(run.status, run.stderr).to.equal('success');
-			expect(items(run, 'Execute task', 0).map((item) => item.json)).to.deep.equal([{ taskId: singleTask, executed: true }]);
+			expect(items(run, 'Execute task', 0).map((item) => item.json)).to.deep.equal([{ taskId: singleTask, executed: true, confirmedByReadBack: true }]);
 			expect(items(run, 'Execute task', 1)).to.deep.equal([]);
 			expect(seen(simulator, 'POST', new RegExp(`/API/bpm/userTask/${singleTask}/execution$`)), 'sent once').to.have.length(1);
 			expect(seen(simulator, 'GET', new RegExp(`/API/bpm/humanTask/${singleTask}$`)), 'read back after the cut').to.have.length(1);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
 import { startNodeRed, type NodeRedInstance } from '../support/node-red-runner';
 import { ensureNodeRed4, ensureNodeRed5 } from '../support/runtimes';
-import { MARKER_PASSWORD, packageTgz, readJson, SIM_USER, until } from './package-under-test';
+import { MARKER_PASSWORD, packageTgz, SIM_USER, until } from './package-under-test';
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -53,13 +53,6 @@ function caseFlow(simulator: BonitaSimulator): FlowNode[] {
 	];
 }
 
-/** The shipped example flows, pointed at the test's simulator. */
-function exampleFlows(simulator: BonitaSimulator): FlowNode[] {
-	return readJson<FlowNode[]>('examples/bonita-start-case-and-complete-task.json').map((node) =>
-		node.type === 'bpm-bonita' ? { ...node, url: simulator.url, credentials: { username: SIM_USER, password: MARKER_PASSWORD } } : node,
-	);
-}
-
 for (const [label, runtime] of [
 	['Node-RED 4.1 (Node 20)', async () => ensureNodeRed4()],
 	['Node-RED 5 (Node 24)', ensureNodeRed5],
@@ -105,14 +98,6 @@ for (const [label, runtime] of [
 			expect(reply.body.message).to.equal('Bonita rejected the username or password (401)');
 			expect(reply.body.source.type).to.equal('bpm-request');
 			expect(reply.text).not.to.contain('not-the-password');
-		});
-
-		it('runs the shipped example flow against the simulator', async () => {
-			simulator.resetStats();
-			await nodeRed.deploy(exampleFlows(simulator));
-			await until(() => /task executed[\s\S]*204/.test(nodeRed.logs()), 'the example flow to execute its task');
-			expect(simulator.stats.logins).to.equal(1);
-			expect(nodeRed.logs()).not.to.match(/errors/);
 		});
 
 		it('never writes a password or token to the Node-RED log', () => {

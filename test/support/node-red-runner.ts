@@ -211,7 +211,8 @@ export async function startNodeRed(opts: NodeRedStartOptions): Promise<NodeRedIn
     while (Date.now() < deadline && !exitInfo()) {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/settings`, { signal: AbortSignal.timeout(2000) });
-        if (res.ok) {
+        // 401: up, with adminAuth on (settings.adminAuth); the caller holds the users' passwords.
+        if (res.ok || res.status === 401) {
           await res.text();
           up = true;
           break;

@@ -117,7 +117,7 @@ describe('Bonita operations on the simulator (runOperation)', function () {
 		simulator.dropAfterProcessing('execution');
 		const result = await value('task', 'execute', { values: { taskId } });
 		expect(result.confirmedByReadBack).to.equal(true);
-		expect(result.items[0].json).to.include({ taskId, executed: true });
+		expect(result.items[0].json).to.deep.equal({ taskId, executed: true, confirmedByReadBack: true });
 		expect(simulator.operations.executions).to.equal(1);
 	});
 

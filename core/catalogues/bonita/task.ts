@@ -170,6 +170,7 @@ async function archivedTask(steps: OperationSteps, id: string): Promise<Record<s
 async function executedTask(values: Values, steps: OperationSteps): Promise<ReadBack> {
 	const id = String(values.taskId);
 	const live = await liveTask(steps, id);
-	if (live) return live.state === 'ready' ? { tookEffect: false } : { tookEffect: true, value: { taskId: id, executed: true, state: live.state } };
-	return (await archivedTask(steps, id)) ? { tookEffect: true, value: { taskId: id, executed: true } } : { tookEffect: false };
+	// The output says so: the first attempt's answer was lost, and the task shows it took effect.
+	if (live) return live.state === 'ready' ? { tookEffect: false } : { tookEffect: true, value: { taskId: id, executed: true, confirmedByReadBack: true, state: live.state } };
+	return (await archivedTask(steps, id)) ? { tookEffect: true, value: { taskId: id, executed: true, confirmedByReadBack: true } } : { tookEffect: false };
 }
