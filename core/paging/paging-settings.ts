@@ -1,4 +1,5 @@
 import { inputError } from '../bpm-error';
+import { parseStatusCodes } from '../calls/status-policy';
 import type { PagingOptions } from './paging-options';
 import type { PagingStyle } from './paging-style';
 
@@ -22,12 +23,21 @@ export interface PagingSettings {
 	nextUrlPath?: string;
 	cursorPath?: string;
 	cursorParameter?: string;
+	/** n8n's "complete when: receive specific status codes": an answer with one of these ends the paging, adding nothing. */
+	completeOnStatus?: string;
+}
+
+/** A request node's paging: the style, the collector's options, and the statuses that end it. */
+export interface RequestPaging {
+	style: PagingStyle;
+	options: Partial<PagingOptions>;
+	completeOnStatus: readonly number[];
 }
 
 export const PAGING_STYLES = ['off', 'bonita', 'offset', 'pageIndex', 'funnelback', 'linkHeader', 'nextUrl', 'cursor'] as const;
 
 /** The style and options the settings name; undefined when paging is off. A bad value is refused, naming its field. */
-export function parsePagingSettings(settings: PagingSettings): { style: PagingStyle; options: Partial<PagingOptions> } | undefined {
+export function parsePagingSettings(settings: PagingSettings): RequestPaging | undefined {
 	const kind = settings.style || 'off';
 	if (!(PAGING_STYLES as readonly string[]).includes(kind)) throw inputError('pagination', `Pagination must be one of ${PAGING_STYLES.join(', ')}, not "${kind}"`);
 	if (kind === 'off') return undefined;
@@ -45,7 +55,11 @@ export function parsePagingSettings(settings: PagingSettings): { style: PagingSt
 		cursor: () => ({ kind: 'cursor', cursorPath: text(settings.cursorPath) ?? '', cursorParameter: text(settings.cursorParameter) ?? '', ...size, ...list }),
 	};
 	const style = styles[kind as keyof typeof styles]();
-	return { style: withoutUndefined(style), options: withoutUndefined({ returnAll: settings.returnAll === true, limit: count(settings.limit), pageSize: count(settings.pageSize), maxPages: count(settings.maxPages) }) };
+	return {
+		style: withoutUndefined(style),
+		options: withoutUndefined({ returnAll: settings.returnAll === true, limit: count(settings.limit), pageSize: count(settings.pageSize), maxPages: count(settings.maxPages) }),
+		completeOnStatus: parseStatusCodes(settings.completeOnStatus, 'completeOnStatus'),
+	};
 }
 
 function firstPage(value: number | string | undefined): 0 | 1 {

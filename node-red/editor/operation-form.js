@@ -22,22 +22,9 @@ window.BpmOperationForm = window.BpmOperationForm || (function () {
         })[0];
     }
 
-    /** The entry the runtime assumes for a parameter the node does not set (node-red/operations/typed-value.ts). */
+    /** The entry the runtime assumes for a parameter the node does not set (the build writes it into the catalogue). */
     function defaultEntry(parameter) {
-        switch (parameter.type) {
-            case 'form':
-                return { v: {}, vt: 'form' };
-            case 'file':
-                return { v: 'payload', vt: 'msg' };
-            case 'number':
-                return { v: parameter.default === undefined ? '' : String(parameter.default), vt: 'num' };
-            case 'boolean':
-                return { v: String(parameter.default === true), vt: 'bool' };
-            case 'json':
-                return { v: String(parameter.default === undefined ? '{}' : parameter.default), vt: 'json' };
-            default:
-                return { v: parameter.default === undefined ? '' : String(parameter.default), vt: 'str' };
-        }
+        return JSON.parse(JSON.stringify(parameter.defaultEntry));
     }
 
     /** Equal whatever the order of their keys: a flow written by hand or by another tool may order { v, vt } otherwise. */

@@ -1,4 +1,5 @@
 import type { Catalogue, Parameter } from '../../core';
+import { defaultTypedValue, type TypedValue } from './typed-value';
 
 /** What the editor needs of a catalogue to draw its form: data only (the calls stay on the runtime). */
 export interface EditorCatalogue {
@@ -11,7 +12,8 @@ export interface EditorOperation {
 	operation: string;
 	name: string;
 	description: string;
-	parameters: Array<Omit<Parameter, never>>;
+	/** Each with the entry the runtime assumes when the node does not set it: what the dialog shows then. */
+	parameters: Array<Parameter & { defaultEntry: TypedValue }>;
 	/** Return All and Limit apply. */
 	paging: boolean;
 	/** Simplify applies. */
@@ -28,7 +30,7 @@ export function editorCatalogue(catalogue: Catalogue): EditorCatalogue {
 			operation: operation.operation,
 			name: operation.name,
 			description: operation.description,
-			parameters: operation.parameters.map((parameter) => ({ ...parameter })),
+			parameters: operation.parameters.map((parameter) => ({ ...parameter, defaultEntry: defaultTypedValue(parameter) })),
 			paging: operation.paging !== undefined,
 			simplify: (operation.output.kind === 'list' || operation.output.kind === 'object') && operation.output.simplify !== undefined,
 			file: operation.output.kind === 'file',

@@ -50,6 +50,7 @@ export const bpmRequestProperties = {
 		nextUrlPath: { value: '' },
 		cursorPath: { value: '' },
 		cursorParameter: { value: '' },
+		completeOnStatus: { value: '', validate: STATUS_CODES },
 		tls: { value: '', type: 'tls-config', required: false },
 		proxy: { value: '', type: 'http proxy', required: false },
 	},

@@ -54,8 +54,17 @@ export const PAGINATION: INodeProperties[] = [
 	{ displayName: 'Total Path', name: 'totalPath', type: 'string', default: '', placeholder: 'total', description: 'Where the body tells the total, if it does: the other pages are then fetched several at a time', displayOptions: when('offset', 'pageIndex') },
 	{ displayName: 'Next URL Path', name: 'nextUrlPath', type: 'string', default: '', placeholder: 'links.next', description: "Where the body holds the next page's URL; absent or empty on the last page", displayOptions: when('nextUrl') },
 	{ displayName: 'Cursor Path', name: 'cursorPath', type: 'string', default: '', placeholder: 'next_cursor', description: 'Where the body holds the cursor of the next page', displayOptions: when('cursor') },
+	{
+		displayName: 'Complete on Status Codes',
+		name: 'completeOnStatus',
+		type: 'string',
+		default: '',
+		placeholder: '404, 416',
+		description: 'Status codes that end the paging, as n8n\'s HTTP Request "receive specific status codes": that answer adds no item',
+		displayOptions: { hide: { pagination: ['off'] } },
+	},
 	{ displayName: 'Cursor Parameter', name: 'cursorParameter', type: 'string', default: '', placeholder: 'cursor', description: 'The query parameter that sends the cursor back', displayOptions: when('cursor') },
 ];
 
 /** The names above, as core/paging's PagingSettings reads them (pagination is its style). */
-export const PAGING_PARAMETERS = ['returnAll', 'limit', 'pageSize', 'maxPages', 'offsetParameter', 'pageParameter', 'firstPage', 'sizeParameter', 'itemsPath', 'totalPath', 'nextUrlPath', 'cursorPath', 'cursorParameter'] as const;
+export const PAGING_PARAMETERS = ['returnAll', 'limit', 'pageSize', 'maxPages', 'offsetParameter', 'pageParameter', 'firstPage', 'sizeParameter', 'itemsPath', 'totalPath', 'nextUrlPath', 'cursorPath', 'cursorParameter', 'completeOnStatus'] as const;

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
 import { Client } from '../simulators/bonita/client';
 import { PROCESS_REGISTRATION, PROCESS_SHOWCASE } from '../simulators/bonita/processes';
 import { createN8nHome, nodeOutput, type N8nHome, type N8nRun } from '../support/n8n-runner';
 import { startN8nServer, type N8nServer, type N8nSession } from '../support/n8n-server';
-import { CHROMIUM_ARGS, ensureChromium, ensureN8n, N8N_VERSION, N8N_VERSIONS } from '../support/runtimes';
+import { signInToN8nEditor } from '../support/n8n-editor-browser';
+import { ensureN8n, N8N_VERSION, N8N_VERSIONS } from '../support/runtimes';
 import { saveScreenshot } from '../support/screenshots';
 import { MARKER_PASSWORD, packageTgz, SIM_USER } from './package-under-test';
 
@@ -271,14 +272,9 @@ describe(`Bonita node dropdowns through a running n8n ${N8N_VERSION} server and 
 	it('in the editor, Case Start lists the processes from the server and shows the contract fields once one is picked', async () => {
 		let browser: Browser | undefined;
 		try {
-			browser = await chromium.launch({ executablePath: await ensureChromium(), args: CHROMIUM_ARGS });
-			const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-			page.setDefaultTimeout(90_000);
-			await page.goto(`${server.url}/signin`);
-			await page.fill('#emailOrLdapLoginId', owner.email);
-			await page.fill('#password', owner.password);
-			await page.click('[data-test-id="form-submit-button"]');
-			await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+			const signedIn = await signInToN8nEditor(server.url, owner);
+			browser = signedIn.browser;
+			const { page } = signedIn;
 			await page.goto(`${server.url}/workflow/bpmcOpsPanel1`, { waitUntil: 'domcontentloaded' });
 			await page.locator('[data-test-id="canvas-node"][data-node-name="Start a case"]').dblclick();
 			await page.locator('[data-test-id="ndv"]').waitFor();

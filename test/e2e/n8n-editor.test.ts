@@ -3,11 +3,12 @@ import { NodeHelpers, type INodeTypeDescription } from 'n8n-workflow';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CLIENTS, startOidcPeer, type OidcPeer } from '../peers/oidc-provider';
 import { startExampleSimulators, type ExampleSimulator } from '../support/example-simulators';
 import { startN8nServer, type N8nExecution, type N8nServer, type N8nSession } from '../support/n8n-server';
-import { CHROMIUM_ARGS, ensureChromium, ensureN8n, REPO_ROOT } from '../support/runtimes';
+import { signInToN8nEditor } from '../support/n8n-editor-browser';
+import { ensureN8n, REPO_ROOT } from '../support/runtimes';
 import { saveScreenshot } from '../support/screenshots';
 import { MARKER_PASSWORD, packageTgz, readJson } from './package-under-test';
 
@@ -216,15 +217,7 @@ describe('n8n editor: the example workflows opened, saved and run in n8n 2.40 in
 			session = await server.login();
 		});
 		await time('Chromium start and sign-in', async () => {
-			browser = await chromium.launch({ executablePath: await ensureChromium(), args: CHROMIUM_ARGS });
-			page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-			// A cold load of n8n's editor (some 500 modules) takes 20 s on a busy 2-core machine.
-			page.setDefaultTimeout(90_000);
-			await page.goto(`${server.url}/signin`);
-			await page.fill('#emailOrLdapLoginId', owner.email);
-			await page.fill('#password', owner.password);
-			await page.click('[data-test-id="form-submit-button"]');
-			await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+			({ browser, page } = await signInToN8nEditor(server.url, owner));
 			// Signed in: from here on n8n's editor must log no error (the sign-in page itself asks /rest/login first and gets its 401).
 			page.on('console', (message) => {
 				if (message.type() === 'error' && !isSchemaProbe(server, message.location().url)) consoleErrors.push(`${message.text()} (${message.location().url})`);

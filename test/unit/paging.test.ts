@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
 	buildRequest,
 	collectPages,
+	collectRequestPages,
 	contentRangeTotal,
 	nextLink,
 	nextPageRequest,
@@ -10,6 +11,7 @@ import {
 	parsePagingSettings,
 	readPage,
 	type BpmFailure,
+	type Connection,
 	type BpmError,
 	type FetchPage,
 	type HttpResponse,
@@ -18,6 +20,7 @@ import {
 	type PagingSettings,
 	type PagingStyle,
 } from '../../core';
+import { Memo } from '../../core/sessions/memo';
 
 const BONITA = 'http://bonita.test/bonita/API/bpm/humanTask';
 
@@ -503,16 +506,42 @@ describe('Request node paging settings (parsePagingSettings)', () => {
 		expect(parsePagingSettings({ style: 'offset', offsetParameter: ' start ', sizeParameter: 'count', itemsPath: 'data', totalPath: '', cursorPath: 'ignored', returnAll: true, limit: '', pageSize: '25', maxPages: '' })).to.deep.equal({
 			style: { kind: 'offset', offsetParameter: 'start', sizeParameter: 'count', itemsPath: 'data' },
 			options: { returnAll: true, pageSize: 25 },
+			completeOnStatus: [],
 		});
 		expect(parsePagingSettings({ style: 'pageIndex', pageParameter: '_page', firstPage: '1' })?.style).to.deep.equal({ kind: 'pageIndex', pageParameter: '_page', firstPage: 1 });
-		expect(parsePagingSettings({ style: 'bonita', limit: 7 })).to.deep.equal({ style: { kind: 'bonita' }, options: { returnAll: false, limit: 7 } });
+		expect(parsePagingSettings({ style: 'bonita', limit: 7, completeOnStatus: '404, 416' })).to.deep.equal({ style: { kind: 'bonita' }, options: { returnAll: false, limit: 7 }, completeOnStatus: [404, 416] });
 	});
 
 	it('refuses an unknown style or first page, naming the field; collectPages names a missing parameter', async () => {
 		expect(refused({ style: 'everything' })).to.include({ field: 'pagination' });
 		expect(refused({ style: 'pageIndex', pageParameter: 'p', firstPage: '2' })).to.include({ field: 'firstPage' });
+		expect(refused({ style: 'bonita', completeOnStatus: '404, soon' })).to.include({ field: 'completeOnStatus' });
 		const paging = parsePagingSettings({ style: 'cursor', cursorPath: 'next' })!;
 		const outcome = await collectPages(paging.style, async () => ok(jsonResponse([])), paging.options);
 		expect(!outcome.ok && outcome.error).to.include({ kind: 'input', field: 'cursorParameter' });
+	});
+});
+
+describe('Request node paging on a connection (collectRequestPages)', () => {
+	it('ends at an answer with one of the completing status codes, which adds no item, in any style', async () => {
+		for (const style of ['pageIndex', 'nextUrl'] as const) {
+			const sent: string[] = [];
+			const connection: Connection = {
+				memo: new Memo(),
+				secrets: () => [],
+				async send(request) {
+					sent.push(request.url);
+					const page = Number(new URL(request.url).searchParams.get('page') ?? '0');
+					const body = page < 2 ? { items: [page * 2, page * 2 + 1], next: `http://api.test/list?page=${page + 1}` } : { error: 'no such page' };
+					return { response: { status: page < 2 ? 200 : 404, statusText: '', headers: {}, url: request.url, body: { kind: 'json', value: body } }, attempts: 1 };
+				},
+			};
+			const paging = parsePagingSettings({ style, pageParameter: 'page', nextUrlPath: 'next', itemsPath: 'items', returnAll: true, completeOnStatus: '404' })!;
+			const outcome = await collectRequestPages(connection, { method: 'GET', url: 'http://api.test/list' }, paging);
+			expect(outcome.ok && outcome.value.items, style).to.deep.equal([0, 1, 2, 3]);
+			expect(sent, style).to.have.length(3);
+			const strict = await collectRequestPages(connection, { method: 'GET', url: 'http://api.test/list' }, { ...paging, completeOnStatus: [] });
+			expect(!strict.ok && strict.error, style).to.include({ status: 404, page: 3 });
+		}
 	});
 });
