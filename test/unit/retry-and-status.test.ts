@@ -56,6 +56,11 @@ describe('parseRetryAfter', () => {
 		expect(parseRetryAfter('Monday, 23-Nov-26 10:00:30 GMT', now)).to.equal(30_000);
 		expect(parseRetryAfter('Mon Nov 23 10:00:30 2026', now)).to.equal(30_000);
 	});
+	it("reads Java's Date.toString, as Bonita's Spring endpoints send it, whatever its zone abbreviation", () => {
+		expect(parseRetryAfter('Mon Nov 23 10:00:30 UTC 2026', now)).to.equal(30_000);
+		expect(parseRetryAfter('Mon Nov 23 10:00:30 CET 2026', now)).to.equal(30_000);
+		expect(parseRetryAfter('Mon Nov 23 10:00:30 Mars 2026x', now)).to.equal(undefined);
+	});
 	it('treats a past date as now and garbage as absent', () => {
 		expect(parseRetryAfter('Mon, 23 Nov 2026 09:00:00 GMT', now)).to.equal(0);
 		expect(parseRetryAfter('soon', now)).to.equal(undefined);
