@@ -70,6 +70,15 @@ export class FunnelbackApi implements ICredentialType {
 			description: 'A non-expiring token created with the application-tokens admin API; a revoked token is reported, never replaced',
 			displayOptions: { show: { authMode: ['applicationToken'] } },
 		},
+		{
+			displayName: 'Collections',
+			name: 'collections',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			placeholder: 'client~sp-intranet',
+			description: 'The collections (search packages, push data sources) the Funnelback node lists, one per line: Funnelback has no call that lists them. Any other can still be typed.',
+		},
 	];
 
 	/**

@@ -8,6 +8,10 @@ export interface Catalogue {
 	/** The scheme id (core/schemes/vendors.ts): the credential and config node the operations use. */
 	vendor: string;
 	displayName: string;
+	/** What its operations do, as a lower-case phrase: the Node-RED help's first sentence. */
+	summary: string;
+	/** What a user of this vendor's operations should know besides each operation's description (help paragraphs). */
+	notes?: readonly string[];
 	resources: readonly { value: string; name: string; description: string }[];
 	operations: readonly Operation[];
 	lists: Readonly<Record<string, ListSource>>;
@@ -16,13 +20,26 @@ export interface Catalogue {
 	currentUser?(steps: OperationSteps): Promise<string>;
 }
 
+export type ListSource = ServerListSource | ConfiguredListSource;
+
 /** A dropdown's options, read from the server one page at a time with the user's filter text. */
-export interface ListSource {
-	request(filter: string, context: RequestContext): OperationRequest;
+export interface ServerListSource {
+	/** `values`: the parameters named in `dependsOn`, as picked (the actions of the chosen business object). */
+	request(filter: string, context: RequestContext, values: Readonly<Record<string, string>>): OperationRequest;
 	needs?: readonly 'currentUser'[];
+	/** Parameters whose value the list needs: the editors ask for them first. */
+	dependsOn?: readonly string[];
 	paging: PagingStyle;
 	/** The option as the user sees it and the value stored. */
 	option(item: Record<string, unknown>): ListOption;
+}
+
+/**
+ * A dropdown whose options the user lists in the credential or config node, where the server has no call that
+ * lists them (Funnelback's collections): the name of that setting.
+ */
+export interface ConfiguredListSource {
+	configured: string;
 }
 
 export interface ListOption {

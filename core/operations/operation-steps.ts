@@ -42,6 +42,9 @@ export function requestInput(request: OperationRequest, options: CallOptions): R
 		url: request.path,
 		query: (request.query ?? []).map(([name, value]) => ({ name, value })),
 		...(request.json !== undefined ? { json: request.json } : {}),
+		...(request.form ? { form: request.form.map(([name, value]) => ({ name, value })) } : {}),
+		...(request.headers ? { headers: request.headers.map(([name, value]) => ({ name, value })) } : {}),
+		...(request.content ? ('file' in request.content ? { file: { source: request.content.file } } : { raw: { data: request.content.text, contentType: request.content.contentType } }) : {}),
 		...(request.multipart ? { file: { source: request.multipart.file, multipartField: request.multipart.fieldName } } : {}),
 		options: request.responseFormat ? { ...options, responseFormat: request.responseFormat } : options,
 	};

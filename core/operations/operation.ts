@@ -1,7 +1,9 @@
 import type { CallOptions } from '../calls/call-options';
 import type { FileSource, HttpMethod, HttpResponse } from '../http/http-types';
 import type { PagingStyle } from '../paging/paging-style';
+import type { BpmError } from '../bpm-error';
 import type { FileResolver } from './catalogue';
+import type { OutputFile } from './output-items';
 
 /**
  * One vendor operation as data: what both runtimes render (n8n properties, the Node-RED form) and what
@@ -37,6 +39,13 @@ export interface Operation {
 	ambiguousHint?(values: Values): string;
 	/** The result when the call answers 404 (a finished case lives on as an archived case). */
 	onNotFound?(values: Values, steps: OperationSteps, context: RequestContext): Promise<unknown>;
+	/**
+	 * A list came back empty: where the vendor answers an unknown filter value with an empty list (BAW), throws an
+	 * input error naming the parameter whose value matched nothing; returns when the list is genuinely empty.
+	 */
+	explainEmpty?(values: Values, steps: OperationSteps, context: RequestContext): Promise<void>;
+	/** Words for the operation's own failures (a 409: someone else claimed the task), the error kept otherwise. */
+	explainFailure?(error: BpmError, values: Readonly<Record<string, unknown>>): BpmError | undefined;
 }
 
 /**
@@ -51,6 +60,8 @@ export type ReadBack = { tookEffect: true; value: unknown } | { tookEffect: fals
 export interface RequestContext {
 	/** The logged-in user's id, when the operation `needs` it. */
 	currentUser?: string;
+	/** A list's page size, for an API that takes it in the body rather than as a paging parameter (BAW's WLE task search). */
+	pageSize?: number;
 }
 
 /** A call relative to the connection's base URL. */
@@ -59,6 +70,11 @@ export interface OperationRequest {
 	path: string;
 	query?: ReadonlyArray<readonly [string, string]>;
 	json?: unknown;
+	/** An application/x-www-form-urlencoded body. */
+	form?: ReadonlyArray<readonly [string, string]>;
+	/** The whole body as given: a pushed document. */
+	content?: { file: FileSource } | { text: string; contentType: string };
+	headers?: ReadonlyArray<readonly [string, string]>;
 	/** A file as one multipart part. */
 	multipart?: { fieldName: string; file: FileSource };
 	/** Binary answers (a download). */
@@ -72,8 +88,8 @@ export type OutputShape =
 	| { kind: 'list'; simplify?: readonly string[] }
 	/** What the operation says it did, from the values and the answer (a 204 has no body). */
 	| { kind: 'result'; result(values: Values, response: HttpResponse): unknown }
-	/** A file: n8n binary data, a Node-RED Buffer. */
-	| { kind: 'file' };
+	/** A file: n8n binary data, a Node-RED Buffer; `decode` reads one sent inside a JSON answer (Simplicité's publications). */
+	| { kind: 'file'; decode?(body: unknown): OutputFile };
 
 /** Checked parameter values, by parameter name. A file parameter's value is a FileSource. */
 export type Values = Readonly<Record<string, unknown>>;

@@ -29,7 +29,7 @@ export function outputItems(operation: Operation, values: Values, response: Http
 		case 'result':
 			return [{ json: asObject(found !== undefined ? found : shape.result(values, response!)) }];
 		case 'file':
-			return [fileItem(response!)];
+			return [fileItem(shape.decode ? shape.decode(body) : responseFile(response!))];
 	}
 }
 
@@ -44,11 +44,15 @@ function asObject(value: unknown): Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
 }
 
-function fileItem(response: HttpResponse): OutputItem {
+function fileItem(file: OutputFile): OutputItem {
+	return { json: { fileName: file.fileName, contentType: file.contentType, size: file.data.length }, file };
+}
+
+function responseFile(response: HttpResponse): OutputFile {
 	const data = response.body.kind === 'binary' ? response.body.value : Buffer.from(response.body.kind === 'text' ? response.body.value : '');
 	const contentType = headerValue(response, 'content-type')?.split(';')[0].trim() || 'application/octet-stream';
 	const fileName = dispositionFileName(headerValue(response, 'content-disposition')) ?? 'download';
-	return { json: { fileName, contentType, size: data.length }, file: { data, fileName, contentType } };
+	return { data, fileName, contentType };
 }
 
 /** RFC 6266: filename* (RFC 8187, UTF-8) wins over filename. */

@@ -4,7 +4,7 @@ import { executeRequest, failureDetail, redactError, type CallHooks } from '../c
 import type { HttpResponse } from '../http/http-types';
 import { collectPages } from '../paging/collect-pages';
 import { pageRequestInput } from '../paging/page-request-input';
-import type { PagingOptions } from '../paging/paging-options';
+import { pagingOptions, type PagingOptions } from '../paging/paging-options';
 import type { Connection } from '../sessions/connection';
 import type { Catalogue, FileResolver } from './catalogue';
 import { checkValues } from './check-values';
@@ -46,7 +46,8 @@ export async function runOperation(connection: Connection, catalogue: Catalogue,
 		return { ok: true, value, attempts: run.attempts, elapsedMs: Date.now() - started };
 	} catch (error) {
 		const detail = error instanceof StepFailure ? error.error : { ...failureDetail(error, {}), attempts: run.attempts, elapsedMs: 0 };
-		return { ok: false, error: redactError({ ...detail, attempts: run.attempts, elapsedMs: Date.now() - started }, connection.secrets()) };
+		const explained = operation.explainFailure?.(detail, input.values) ?? detail;
+		return { ok: false, error: redactError({ ...explained, attempts: run.attempts, elapsedMs: Date.now() - started }, connection.secrets()) };
 	}
 }
 
@@ -90,13 +91,16 @@ class OperationRun {
 
 	private async list(values: Values, context: RequestContext): Promise<OperationResult> {
 		const { operation, input } = this;
-		const first = requestInput(operation.request(values, context), this.options);
-		const collected = await collectPages(operation.paging!, (page) => executeRequest(this.connection, pageRequestInput(first, page), this.hooks), input.paging);
+		const paging = pagingOptions(input.paging ?? {});
+		const pageSize = paging.returnAll ? paging.pageSize : Math.min(paging.pageSize, paging.limit);
+		const first = requestInput(operation.request(values, { ...context, pageSize }), this.options);
+		const collected = await collectPages(operation.paging!, (page) => executeRequest(this.connection, pageRequestInput(first, page), this.hooks), paging);
 		if (!collected.ok) {
 			this.attempts += collected.error.attempts;
 			throw new StepFailure(collected.error);
 		}
 		this.attempts += collected.attempts;
+		if (collected.value.items.length === 0) await operation.explainEmpty?.(values, this.steps, context);
 		return { items: outputItems(operation, values, undefined, input.simplify ?? true, collected.value.items), pages: collected.value.pages };
 	}
 

@@ -36,6 +36,8 @@ export interface AuthScheme<S = unknown> {
 	renewAt?(state: S): number | undefined;
 	/** Every secret that could appear on the wire: credentials and what the login yielded. */
 	secrets(state: S | undefined): string[];
+	/** Dropdown options the user configured, by setting (Funnelback's collections): see ConfiguredListSource. */
+	readonly configuredLists?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A little before a known expiry, so calls in flight do not meet it: 30 s, or a tenth of a short lifetime. */

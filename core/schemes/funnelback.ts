@@ -9,7 +9,7 @@ export type FunnelbackAuthMode = 'login' | 'applicationToken';
 export const FUNNELBACK_AUTH_MODES: readonly FunnelbackAuthMode[] = ['login', 'applicationToken'];
 
 /** Either an account that logs in for a login token, or a non-expiring application token used as is. */
-export type FunnelbackConfig =
+export type FunnelbackConfig = (
 	| {
 			/** The admin API server, e.g. https://host:8443 (the admin API lives at /admin-api). */
 			url: string;
@@ -21,7 +21,11 @@ export type FunnelbackConfig =
 			url: string;
 			authMode: 'applicationToken';
 			applicationToken: string;
-	  };
+	  }
+) & {
+	/** The collections (search packages, push data sources) the Collection dropdowns offer: Funnelback has no call that lists them. */
+	collections?: readonly string[];
+};
 
 /** The token sent as X-Security-Token: a login token, or the configured application token. */
 export interface FunnelbackState {
@@ -47,6 +51,7 @@ export function funnelbackScheme(config: FunnelbackConfig): AuthScheme<Funnelbac
 	return {
 		label: 'Funnelback',
 		baseUrl: base,
+		configuredLists: { collections: config.collections ?? [] },
 		async login(wire) {
 			if (config.authMode === 'applicationToken') return { token: config.applicationToken };
 			const response = await wire.send({
@@ -92,6 +97,13 @@ function parseAuthMode(data: Record<string, unknown>): FunnelbackAuthMode {
 	throw inputError('authMode', `The credential field "authMode" must be "login" or "applicationToken"`);
 }
 
+/** One name per line or between commas, as typed in the credential or config node. */
+function parseCollections(value: unknown): string[] {
+	if (value === undefined || value === null) return [];
+	if (typeof value !== 'string') throw inputError('collections', 'The credential field "collections" must be text: one collection per line');
+	return [...new Set(value.split(/[\n,]/).map((name) => name.trim()).filter((name) => name !== ''))];
+}
+
 export const funnelback: SchemeDefinition<FunnelbackConfig> = {
 	id: 'funnelback',
 	displayName: 'Funnelback',
@@ -100,8 +112,9 @@ export const funnelback: SchemeDefinition<FunnelbackConfig> = {
 	parseConfig: (data) => {
 		const url = requireUrl(data, 'url');
 		if (/\/admin-api$/i.test(url)) throw inputError('url', 'The credential field "url" must be the server without /admin-api, e.g. https://host:8443');
-		if (parseAuthMode(data) === 'applicationToken') return { url, authMode: 'applicationToken', applicationToken: requireToken(data, 'applicationToken') };
-		return { url, authMode: 'login', username: requireText(data, 'username'), password: requireText(data, 'password') };
+		const collections = parseCollections(data.collections);
+		if (parseAuthMode(data) === 'applicationToken') return { url, authMode: 'applicationToken', applicationToken: requireToken(data, 'applicationToken'), collections };
+		return { url, authMode: 'login', username: requireText(data, 'username'), password: requireText(data, 'password'), collections };
 	},
 	createScheme: funnelbackScheme,
 };

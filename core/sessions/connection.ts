@@ -14,6 +14,8 @@ export interface Connection {
 	logout?(): Promise<void>;
 	/** What the operations learn once per session (the current user, contracts). */
 	readonly memo: Memo;
+	/** Dropdown options the user configured in the credential or config node, by setting. */
+	readonly configuredLists?: Readonly<Record<string, readonly string[]>>;
 }
 
 export function sessionConnection(session: Session): Connection {
@@ -24,6 +26,7 @@ export function sessionConnection(session: Session): Connection {
 		describeFailure: (response, request) => session.scheme.describeFailure?.(response, request),
 		logout: () => session.logout(),
 		memo: session.memo,
+		configuredLists: session.scheme.configuredLists,
 	};
 }
 

@@ -72,7 +72,7 @@ window.BpmOperationForm = window.BpmOperationForm || (function () {
         }
     }
 
-    /** The config dialog's settings as typed now; a saved password stays on the runtime (`__PWRD__`). */
+    /** The config dialog's settings as typed now; a saved secret stays on the runtime (`__PWRD__`). */
     function unsavedServer(serverId) {
         var config = serverId && RED.nodes.node(serverId);
         if (!config) {
@@ -85,8 +85,11 @@ window.BpmOperationForm = window.BpmOperationForm || (function () {
             }
         });
         var credentials = config.credentials || {};
-        fields.username = credentials.username;
-        fields.password = credentials.password !== undefined && credentials.password !== '__PWRD__' ? credentials.password : '__PWRD__';
+        Object.keys(config._def.credentials || {}).forEach(function (name) {
+            var value = credentials[name];
+            var secret = config._def.credentials[name].type === 'password';
+            fields[name] = secret && (value === undefined || value === '__PWRD__') ? '__PWRD__' : value;
+        });
         return fields;
     }
 
@@ -110,8 +113,20 @@ window.BpmOperationForm = window.BpmOperationForm || (function () {
         return line;
     }
 
+    /** The values a list depends on, as typed (a value from msg or context is unknown here: left out, and the runtime says which is missing). */
+    function dependencyValues(parameter, parameters) {
+        var values = {};
+        (parameter.listDependsOn || []).forEach(function (name) {
+            var source = parameters[name];
+            if (source && source.typedInput('type') === 'str') {
+                values[name] = source.typedInput('value');
+            }
+        });
+        return values;
+    }
+
     /** A server list under a reference input: filled on demand, a click puts the id in the input. */
-    function pickerFor(node, parameter, input, line) {
+    function pickerFor(node, parameter, input, line, parameters) {
         var button = $('<button type="button" class="red-ui-button bpm-operation-pick" style="margin-left: 4px"><i class="fa fa-search"></i></button>')
             .attr('title', node._('bpm-operation.label.pick'))
             .attr('data-parameter', parameter.name)
@@ -123,7 +138,7 @@ window.BpmOperationForm = window.BpmOperationForm || (function () {
         var message = $('<div class="form-tips bpm-operation-message" style="display: none; margin-left: 144px"></div>').appendTo(line);
         var pending;
         function load(page) {
-            post(node, 'list', { list: parameter.list, filter: search.val(), page: page }, function (error, answer) {
+            post(node, 'list', { list: parameter.list, filter: search.val(), page: page, values: dependencyValues(parameter, parameters) }, function (error, answer) {
                 if (error) {
                     list.hide();
                     message.text(error).show();
@@ -270,7 +285,7 @@ window.BpmOperationForm = window.BpmOperationForm || (function () {
             var types = literalTypes(parameter.type, parameter).concat(CONTEXT_TYPES);
             inputs[parameter.name] = typedInput(line, entry, types, parameter);
             if (parameter.type === 'reference' && parameter.list) {
-                pickerFor(node, parameter, inputs[parameter.name], line);
+                pickerFor(node, parameter, inputs[parameter.name], line, inputs);
             }
         });
         $('.bpm-operation-paging').toggle(operation.paging);

@@ -13,13 +13,19 @@ export interface EditorOperation {
 	name: string;
 	description: string;
 	/** Each with the entry the runtime assumes when the node does not set it: what the dialog shows then. */
-	parameters: Array<Parameter & { defaultEntry: TypedValue }>;
+	parameters: Array<Parameter & { defaultEntry: TypedValue; listDependsOn?: readonly string[] }>;
 	/** Return All and Limit apply. */
 	paging: boolean;
 	/** Simplify applies. */
 	simplify: boolean;
 	/** The output is a file (msg.payload a Buffer). */
 	file: boolean;
+}
+
+/** The parameters a reference's list needs first: the dialog sends their values with the list request. */
+function listDependencies(catalogue: Catalogue, parameter: Parameter): { listDependsOn?: readonly string[] } {
+	const source = parameter.list ? catalogue.lists[parameter.list] : undefined;
+	return source && 'dependsOn' in source && source.dependsOn ? { listDependsOn: source.dependsOn } : {};
 }
 
 export function editorCatalogue(catalogue: Catalogue): EditorCatalogue {
@@ -30,7 +36,7 @@ export function editorCatalogue(catalogue: Catalogue): EditorCatalogue {
 			operation: operation.operation,
 			name: operation.name,
 			description: operation.description,
-			parameters: operation.parameters.map((parameter) => ({ ...parameter, defaultEntry: defaultTypedValue(parameter) })),
+			parameters: operation.parameters.map((parameter) => ({ ...parameter, defaultEntry: defaultTypedValue(parameter), ...listDependencies(catalogue, parameter) })),
 			paging: operation.paging !== undefined,
 			simplify: (operation.output.kind === 'list' || operation.output.kind === 'object') && operation.output.simplify !== undefined,
 			file: operation.output.kind === 'file',

@@ -1,5 +1,6 @@
 import { BpmFailure, findOperation, formFields, listOptions, VENDORS, type BpmError, type Catalogue, type Outcome } from '../../core';
 import type { AdminResponse, NodeRedApi } from '../node-red-api';
+import { NODE_PROPERTIES } from '../properties';
 import { editorConnection } from './editor-connection';
 
 interface DropdownRequest {
@@ -9,6 +10,8 @@ interface DropdownRequest {
 	list?: string;
 	filter?: string;
 	page?: string;
+	/** The values a list depends on (the business object whose actions are listed). */
+	values?: Record<string, unknown>;
 	resource?: string;
 	operation?: string;
 	parameter?: string;
@@ -24,11 +27,13 @@ export function registerOperationEndpoints(RED: NodeRedApi, type: string, catalo
 	const definition = VENDORS.find((vendor) => vendor.id === catalogue.vendor);
 	if (!definition) throw new Error(`No scheme for ${catalogue.vendor}`);
 	const permission = RED.auth.needsPermission(`${configType}.write`);
+	const secretFields = Object.entries(NODE_PROPERTIES[configType]?.credentials ?? {}).flatMap(([name, credential]) => (credential.type === 'password' ? [name] : []));
+	const connection = (query: DropdownRequest) => editorConnection(RED, definition, String(query.server ?? ''), query.unsaved, secretFields);
 	const body = (request: { body?: unknown }): DropdownRequest => (typeof request.body === 'object' && request.body !== null ? (request.body as DropdownRequest) : {});
 
 	RED.httpAdmin.post(`/${type}/list`, permission, (req, res) => {
 		const query = body(req);
-		answer(res, async () => listOptions(editorConnection(RED, definition, String(query.server ?? ''), query.unsaved), catalogue, String(query.list ?? ''), { filter: text(query.filter), page: text(query.page) }), (page) => page);
+		answer(res, async () => listOptions(connection(query), catalogue, String(query.list ?? ''), { filter: text(query.filter), page: text(query.page), values: query.values }), (page) => page);
 	});
 
 	RED.httpAdmin.post(`/${type}/form`, permission, (req, res) => {
@@ -36,7 +41,7 @@ export function registerOperationEndpoints(RED: NodeRedApi, type: string, catalo
 		answer(res, async () => {
 			const operation = findOperation(catalogue, String(query.resource ?? ''), String(query.operation ?? ''));
 			if (!operation) throw new BpmFailure({ kind: 'input', field: 'operation', message: `${catalogue.displayName} has no operation ${String(query.resource)} ${String(query.operation)}` });
-			return formFields(editorConnection(RED, definition, String(query.server ?? ''), query.unsaved), catalogue, operation, String(query.parameter ?? ''), String(query.id ?? ''));
+			return formFields(connection(query), catalogue, operation, String(query.parameter ?? ''), String(query.id ?? ''));
 		}, (fields) => ({ fields }));
 	});
 }

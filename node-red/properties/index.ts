@@ -2,7 +2,7 @@ import type { NodeProperties } from '../node-properties';
 import { bpmAuthProperties } from './bpm-auth';
 import { bpmOAuth2TokenProperties } from './bpm-oauth2-token';
 import { bpmRequestProperties } from './bpm-request';
-import { operationNodePropertiesOf } from '../operations/operation-nodes';
+import { OPERATION_NODES, operationNodePropertiesOf } from '../operations/operation-nodes';
 import { bpmBawProperties, bpmBonitaProperties, bpmFunnelbackProperties, bpmSimpliciteProperties } from './vendor-servers';
 
 /** Every node type's properties, by type: the build renders each into the editor HTML of the same name. */
@@ -14,5 +14,5 @@ export const NODE_PROPERTIES: Record<string, NodeProperties> = {
 	'bpm-auth': bpmAuthProperties,
 	'bpm-oauth2-token': bpmOAuth2TokenProperties,
 	'bpm-request': bpmRequestProperties,
-	'bpm-bonita-operation': operationNodePropertiesOf('bpm-bonita-operation'),
+	...Object.fromEntries(Object.keys(OPERATION_NODES).map((type) => [type, operationNodePropertiesOf(type)])),
 };

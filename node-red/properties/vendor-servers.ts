@@ -38,6 +38,7 @@ export const bpmFunnelbackProperties = {
 		name: { value: '' },
 		url: { value: '', required: true, validate: BASE_URL },
 		authMode: { value: 'login', required: true, validate: /^(login|applicationToken)$/ },
+		collections: { value: '' },
 	},
 	credentials: { username: { type: 'text' }, password: { type: 'password' }, applicationToken: { type: 'password' } },
 } satisfies NodeProperties;

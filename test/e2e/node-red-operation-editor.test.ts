@@ -228,7 +228,9 @@ describe('the bonita operation node dialog in Node-RED 5 and headless Chromium, 
 		const logins = simulator.stats.logins;
 		const elsewhere = await endpoint('list', { server: 'bpmc-bonita-server', unsaved: { url: `${simulator.origin}/elsewhere`, username: SIM_USER, password: '__PWRD__' }, list: 'processes' }, 'admin');
 		expect(elsewhere.status).to.equal(400);
-		expect(elsewhere.body).to.include({ field: 'url' });
+		// The password is what to type again: a saved one goes to the saved URL only.
+		expect(elsewhere.body).to.include({ field: 'password' });
+		expect(elsewhere.body.error).to.contain('only sent to the saved URL');
 		expect(elsewhere.text).not.to.contain(MARKER_PASSWORD);
 		expect(simulator.requests.length, 'the simulator saw no request').to.equal(seen);
 		expect(simulator.stats.logins).to.equal(logins);

@@ -14,6 +14,8 @@ import { userOperations } from './user';
 export const bonitaCatalogue: Catalogue = {
 	vendor: 'bonita',
 	displayName: 'Bonita',
+	summary: 'start a case, list, assign and execute human tasks with their contracts, attach and download documents, query business data, send a message',
+	notes: ['Execution is asynchronous in Bonita: the next task of a case may appear a moment after Execute.'],
 	resources: [
 		{ value: 'businessData', name: 'Business Data', description: 'Business objects (BDM): named queries and reads' },
 		{ value: 'case', name: 'Case', description: 'Process instances: start, read, variables' },

@@ -9,10 +9,12 @@ type ResourceMapping = (this: ILoadOptionsFunctions) => Promise<ResourceMapperFi
 /** The node's `methods`: one list search per catalogue list, one field loader per form kind; the logic is core's. */
 export function operationMethods(catalogue: Catalogue): { listSearch: Record<string, ListSearch>; resourceMapping: Record<string, ResourceMapping> } {
 	const listSearch: Record<string, ListSearch> = {};
-	for (const list of Object.keys(catalogue.lists)) {
+	for (const [list, source] of Object.entries(catalogue.lists)) {
+		const dependsOn = 'dependsOn' in source ? (source.dependsOn ?? []) : [];
 		listSearch[listSearchMethod(list)] = async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 			const connection = await vendorConnection(this, catalogue);
-			const outcome = await listOptions(connection, catalogue, list, { filter, page: paginationToken, options: await requestOptions(this, (name, fallback) => this.getNodeParameter(name, fallback)) });
+			const values = Object.fromEntries(dependsOn.map((name) => [name, this.getNodeParameter(name, '', { extractValue: true })]));
+			const outcome = await listOptions(connection, catalogue, list, { filter, page: paginationToken, values, options: await requestOptions(this, (name, fallback) => this.getNodeParameter(name, fallback)) });
 			if (!outcome.ok) throw new Error(outcome.error.message);
 			return { results: outcome.value.options.map(({ name, value, description }) => ({ name, value, ...(description ? { description } : {}) })), ...(outcome.value.next ? { paginationToken: outcome.value.next } : {}) };
 		};

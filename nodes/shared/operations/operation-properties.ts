@@ -13,7 +13,7 @@ export function operationProperties(catalogue: Catalogue): INodeProperties[] {
 	return [
 		{ displayName: 'Resource', name: 'resource', type: 'options', noDataExpression: true, options: resources, default: resources[0].value as string },
 		...catalogue.resources.map((resource) => operationSelector(catalogue, resource.value)),
-		...catalogue.operations.flatMap(operationParameters),
+		...catalogue.operations.flatMap((operation) => operationParameters(catalogue, operation)),
 		USE_CONNECTION_CREDENTIAL,
 		REQUEST_OPTIONS,
 	];
@@ -37,7 +37,8 @@ export function optionalCollection(operation: Operation): { name: string; displa
 	return operation.paging ? { name: 'filters', displayName: 'Filters' } : { name: 'options', displayName: 'Options' };
 }
 
-function operationParameters(operation: Operation): INodeProperties[] {
+function operationParameters(catalogue: Catalogue, operation: Operation): INodeProperties[] {
+	const property = (parameter: Parameter) => parameterProperty(catalogue, parameter);
 	const show = { resource: [operation.resource], operation: [operation.operation] };
 	const required = operation.parameters.filter((parameter) => !parameter.optional);
 	const optional = operation.parameters.filter((parameter) => parameter.optional);
@@ -68,7 +69,7 @@ function hasShortForm(operation: Operation): boolean {
 }
 
 /** One catalogue parameter as an n8n property. */
-export function property(parameter: Parameter): INodeProperties {
+export function parameterProperty(catalogue: Catalogue, parameter: Parameter): INodeProperties {
 	const base = { displayName: parameter.displayName, name: parameter.name, description: parameter.description, ...(parameter.required ? { required: true } : {}), ...(parameter.placeholder ? { placeholder: parameter.placeholder } : {}) };
 	switch (parameter.type) {
 		case 'string':
@@ -84,7 +85,7 @@ export function property(parameter: Parameter): INodeProperties {
 		case 'file':
 			return { ...base, displayName: `Input Binary Field (${parameter.displayName})`, type: 'string', default: 'data', hint: 'The name of the input binary field holding the file' };
 		case 'reference':
-			return parameter.list ? locator(parameter, base) : { ...base, type: 'string', default: '' };
+			return parameter.list ? locator(parameter, base, listDependencies(catalogue, parameter.list)) : { ...base, type: 'string', default: '' };
 		case 'form':
 			return {
 				...base,
@@ -107,15 +108,21 @@ export function property(parameter: Parameter): INodeProperties {
 	}
 }
 
-/** n8n's resource locator: From List (the default, searched on the server) or By ID. */
-function locator(parameter: Parameter, base: Pick<INodeProperties, 'displayName' | 'name' | 'description'>): INodeProperties {
+function listDependencies(catalogue: Catalogue, list: string): readonly string[] {
+	const source = catalogue.lists[list];
+	return source && 'dependsOn' in source ? (source.dependsOn ?? []) : [];
+}
+
+/** n8n's resource locator: From List (the default, searched on the server, again when what it depends on changes) or By ID. */
+function locator(parameter: Parameter, base: Pick<INodeProperties, 'displayName' | 'name' | 'description'>, dependsOn: readonly string[]): INodeProperties {
 	return {
 		...base,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
+		...(dependsOn.length > 0 ? { typeOptions: { loadOptionsDependsOn: dependsOn.map((name) => `${name}.value`) } } : {}),
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', placeholder: `Select a ${parameter.displayName.toLowerCase()}...`, typeOptions: { searchListMethod: listSearchMethod(parameter.list!), searchable: true } },
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 4002', validation: [{ type: 'regex', properties: { regex: '^[^/\\\\?#]+$', errorMessage: 'Not a valid ID' } }] },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: parameter.placeholder ?? 'e.g. 4002', validation: [{ type: 'regex', properties: { regex: '^[^/\\\\?#]+$', errorMessage: 'Not a valid ID' } }] },
 		],
 	};
 }
