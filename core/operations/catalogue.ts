@@ -30,6 +30,11 @@ export interface ServerListSource {
 	/** Parameters whose value the list needs: the editors ask for them first. */
 	dependsOn?: readonly string[];
 	paging: PagingStyle;
+	/**
+	 * For options that sit inside one document rather than a paged list (the actions in Simplicité's OpenAPI
+	 * document): the items, filtered by the user's text here since the server cannot. One call; `paging` is unused.
+	 */
+	items?(body: unknown, filter: string, values: Readonly<Record<string, string>>): unknown[];
 	/** The option as the user sees it and the value stored. */
 	option(item: Record<string, unknown>): ListOption;
 }

@@ -1,13 +1,13 @@
 import { BpmFailure, type Outcome } from '../bpm-error';
 import type { CallOptions } from '../calls/call-options';
 import { failureDetail, redactError } from '../calls/execute-request';
-import { pageRequestInput } from '../paging/page-request-input';
-import { firstPageRequest, pageRequest } from '../paging/page-request';
+import { firstPageRequest, pageRequest, sendsSize } from '../paging/page-request';
 import { readPage } from '../paging/read-page';
-import { isAddressable } from '../paging/paging-style';
+import { isAddressable, type PageRequest, type PagingStyle } from '../paging/paging-style';
 import type { Connection } from '../sessions/connection';
 import type { Catalogue, ListOption } from './catalogue';
-import { NO_FILES, operationSteps, requestInput, StepFailure } from './operation-steps';
+import type { OperationRequest } from './operation';
+import { NO_FILES, operationSteps, StepFailure } from './operation-steps';
 
 export interface ListPage {
 	options: ListOption[];
@@ -42,20 +42,45 @@ export async function listOptions(connection: Connection, catalogue: Catalogue, 
 		const values = dependencies(source.dependsOn ?? [], query.values ?? {});
 		const steps = operationSteps(connection, query.options ?? {}, {}, NO_FILES, (count) => (attempts += count));
 		const currentUser = source.needs?.includes('currentUser') && catalogue.currentUser ? await connection.memo.get(`${catalogue.vendor}:currentUser`, () => catalogue.currentUser!(steps)) : undefined;
+		const filter = query.filter?.trim() ?? '';
+		const request = source.request(filter, { currentUser, pageSize: LIST_PAGE_SIZE }, values);
+		if (source.items) {
+			const response = await steps.call(request);
+			const items = objects(source.items(response.body.kind === 'json' ? response.body.value : undefined, filter, values));
+			return { ok: true, value: { options: items.map((item) => source.option(item)) }, attempts, elapsedMs: Date.now() - started };
+		}
 		const index = pageIndex(query.page);
 		const style = source.paging;
 		const page = isAddressable(style) ? pageRequest(style, index, { asked: LIST_PAGE_SIZE, stride: LIST_PAGE_SIZE }) : firstPageRequest(style, LIST_PAGE_SIZE);
-		const first = requestInput(source.request(query.filter?.trim() ?? '', { currentUser }, values), query.options ?? {});
-		const input = pageRequestInput(first, page);
-		const response = await steps.call({ method: 'GET', path: input.url, query: (input.query ?? []).map(({ name, value }) => [name, value]) });
+		const response = await steps.call(withPageQuery(request, page));
 		const read = readPage(style, response, page);
-		const items = read.items.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null);
-		const more = isAddressable(style) && items.length >= LIST_PAGE_SIZE && (read.total === undefined || (index + 1) * LIST_PAGE_SIZE < read.total);
-		return { ok: true, value: { options: items.map((item) => source.option(item)), ...(more ? { next: String(index + 1) } : {}) }, attempts, elapsedMs: Date.now() - started };
+		const items = objects(read.items);
+		return { ok: true, value: { options: items.map((item) => source.option(item)), ...(hasMore(style, index, items.length, read.total) ? { next: String(index + 1) } : {}) }, attempts, elapsedMs: Date.now() - started };
 	} catch (error) {
 		const detail = error instanceof StepFailure ? error.error : { ...failureDetail(error, {}), attempts, elapsedMs: 0 };
 		return { ok: false, error: redactError({ ...detail, attempts, elapsedMs: Date.now() - started }, connection.secrets()) };
 	}
+}
+
+function objects(items: unknown[]): Array<Record<string, unknown>> {
+	return items.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null);
+}
+
+/** The page's query parameters set on the list's request, replacing any of the same name; its method and body kept. */
+function withPageQuery(request: OperationRequest, page: PageRequest): OperationRequest {
+	if (page.kind === 'url') return request;
+	const names = new Set(Object.keys(page.query));
+	return { ...request, query: [...(request.query ?? []).filter(([name]) => !names.has(name)), ...Object.entries(page.query)] };
+}
+
+/**
+ * Whether a next page may hold more: a full page short of the total, or, where the server sets the page size
+ * (Simplicité's `_page`), any page that was not empty: the next one, empty, ends the list.
+ */
+function hasMore(style: PagingStyle, index: number, count: number, total: number | undefined): boolean {
+	if (!isAddressable(style)) return false;
+	if (total !== undefined && (index + 1) * LIST_PAGE_SIZE >= total) return false;
+	return sendsSize(style) ? count >= LIST_PAGE_SIZE : count > 0;
 }
 
 /** The configured names containing the filter text, as they were typed: no call. */

@@ -24,8 +24,8 @@ export interface Operation {
 	request(values: Values, context: RequestContext): OperationRequest;
 	/** What the request needs from the session before it is built. */
 	needs?: readonly 'currentUser'[];
-	/** Lists: how the server pages them. Return All and Limit then apply. */
-	paging?: PagingStyle;
+	/** Lists: how the server pages them (by a parameter's value, where one list has two APIs). Return All and Limit then apply. */
+	paging?: PagingStyle | ((values: Values) => PagingStyle);
 	replay: ReplayClass;
 	output: OutputShape;
 	/** Steps before the call (uploads, checks); run again before each replay, since an upload is consumed. */

@@ -94,7 +94,8 @@ class OperationRun {
 		const paging = pagingOptions(input.paging ?? {});
 		const pageSize = paging.returnAll ? paging.pageSize : Math.min(paging.pageSize, paging.limit);
 		const first = requestInput(operation.request(values, { ...context, pageSize }), this.options);
-		const collected = await collectPages(operation.paging!, (page) => executeRequest(this.connection, pageRequestInput(first, page), this.hooks), paging);
+		const style = typeof operation.paging === 'function' ? operation.paging(values) : operation.paging!;
+		const collected = await collectPages(style, (page) => executeRequest(this.connection, pageRequestInput(first, page), this.hooks), paging);
 		if (!collected.ok) {
 			this.attempts += collected.error.attempts;
 			throw new StepFailure(collected.error);

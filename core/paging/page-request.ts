@@ -45,6 +45,7 @@ export function fullPageSize(style: PagingStyle, asked: number, firstCount: numb
 	return firstCount < asked && total !== undefined && total > firstCount ? firstCount : asked;
 }
 
-function sendsSize(style: PagingStyle): boolean {
+/** Whether the style asks for a size: otherwise the server sets it. */
+export function sendsSize(style: PagingStyle): boolean {
 	return style.kind === 'bonita' || style.kind === 'funnelback' || Boolean(style.sizeParameter);
 }

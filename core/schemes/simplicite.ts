@@ -92,6 +92,7 @@ export function simpliciteScheme(config: SimpliciteConfig): AuthScheme<Simplicit
 		isExpired(response, request) {
 			return response.status === 401 && carriesToken(request.url);
 		},
+		describeFailure: describeSimpliciteFailure,
 		async logout(wire, state) {
 			await wire.send(authorize({ method: 'GET', url: `${base}/api/logout`, headers: {} }, state));
 		},
@@ -102,6 +103,14 @@ export function simpliciteScheme(config: SimpliciteConfig): AuthScheme<Simplicit
 			return [config.password, basic, ...(state?.token ? [state.token] : [])];
 		},
 	};
+}
+
+/** Simplicité's refusals in its own words: the `{"error", "status"}` body of its REST API (vendor notes 3). */
+function describeSimpliciteFailure(response: HttpResponse): string | undefined {
+	const body = response.body.kind === 'json' ? response.body.value : undefined;
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+	const error = textOf((body as Record<string, unknown>).error);
+	return error ? `Simplicité refused the call (${response.status}): ${error}` : undefined;
 }
 
 /** The three shapes of a login answer: {authtoken, authtokenexpiry?}, OAuth2 {access_token, expires_in}, or the token as text. */

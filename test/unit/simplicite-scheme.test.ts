@@ -109,6 +109,8 @@ describe('Simplicité scheme against the simulator', () => {
 			expect(missing.ok || missing.error).to.include({ kind: 'http', status: 404, attempts: 1 });
 			expect(forbidden.ok || forbidden.error).to.include({ kind: 'http', status: 403, attempts: 1 });
 			expect(forbidden.ok || forbidden.error.body).to.contain('DemoOrder');
+			// In Simplicité's own words, from its {"error", "status"} body.
+			expect(forbidden.ok || forbidden.error.message).to.match(/^Simplicité refused the call \(403\): .*DemoOrder/);
 			expect(simulator.stats.logins).to.equal(1);
 		});
 	});
