@@ -36,7 +36,7 @@ export async function executeRequest(connection: Connection, input: RequestInput
 	let policy: ParsedCallOptions;
 	try {
 		policy = parseCallOptions(input.options);
-		request = buildRequest(input, connection.baseUrl, policy.settings);
+		request = buildRequest(input, connection.baseUrl, input.bodySink ? { ...policy.settings, bodySink: input.bodySink } : policy.settings);
 	} catch (error) {
 		return fail(failureDetail(error, {}));
 	}

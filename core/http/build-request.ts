@@ -1,6 +1,6 @@
 import type { CallOptions } from '../calls/call-options';
 import { fileFromPath } from './file-source';
-import { HTTP_METHODS, type ExchangeSettings, type FileSource, type HttpMethod, type HttpRequest, type RequestBody } from './http-types';
+import { HTTP_METHODS, type BodySink, type ExchangeSettings, type FileSource, type HttpMethod, type HttpRequest, type RequestBody } from './http-types';
 import { inputError } from '../bpm-error';
 
 /** What a user fills in, in either runtime, before validation. */
@@ -25,6 +25,8 @@ export interface RequestInput {
 	cookies?: Array<{ name: string; value: string }>;
 	/** Retry, status rules, timeouts, redirects, TLS and proxy. */
 	options?: CallOptions;
+	/** A long answer read as it arrives (see BodySink). */
+	bodySink?: BodySink;
 }
 
 /** RFC 9110 token characters. */

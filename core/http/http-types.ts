@@ -38,6 +38,20 @@ export interface ExchangeSettings {
 	responseFormat: ResponseFormat;
 	/** The body is read and dropped: the item carries status and headers only. */
 	ignoreBody: boolean;
+	/** Reads a successful (2xx) body as it arrives instead of holding it; the response then carries no body. */
+	bodySink?: BodySink;
+}
+
+/**
+ * A consumer of a long answer (Funnelback's all-results.json): chunks as they arrive, so neither the body nor its
+ * parse is ever held whole, and reading stops once the consumer has enough. `start` comes with each 2xx answer:
+ * a retried or redirected call starts over.
+ */
+export interface BodySink {
+	start(): void;
+	/** False: enough read; the rest of the body is not read. */
+	write(chunk: Buffer): boolean;
+	end(): void;
 }
 
 export interface TlsSettings {

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Route } from './agent-pool';
 import type { EncodedBody } from './encode-body';
+import type { BodySink } from './http-types';
 import { TunnelRefused } from './tunnel-agent';
 
 /** One request on the wire, everything decided: headers final, body encoded, route chosen. */
@@ -20,6 +21,7 @@ export interface Exchange {
 	/** Counted after decompression, so a small gzip bomb is cut off too. */
 	maxResponseBytes: number;
 	ignoreBody: boolean;
+	sink?: BodySink;
 }
 
 export interface RawResponse {
@@ -114,6 +116,7 @@ function readResponse(response: http.IncomingMessage, exchange: Exchange, finish
 		return;
 	}
 	const source: Readable = decoder ? response.pipe(decoder) : response;
+	if (exchange.sink && status >= 200 && status <= 299) return streamTo(exchange.sink, source, response, decoder, () => done(EMPTY));
 	const chunks: Buffer[] = [];
 	let size = 0;
 	source.on('data', (chunk: Buffer) => {
@@ -126,6 +129,24 @@ function readResponse(response: http.IncomingMessage, exchange: Exchange, finish
 	});
 	if (decoder) decoder.on('error', (error: NodeJS.ErrnoException) => finish(new ExchangeFailure('socket', error.code ?? 'Z_DATA_ERROR')));
 	source.on('end', () => done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+}
+
+/** A 2xx body handed to its sink chunk by chunk, unbounded (the sink holds what it keeps); cut off once the sink has enough. */
+function streamTo(sink: BodySink, source: Readable, response: http.IncomingMessage, decoder: zlib.Gunzip | zlib.Unzip | zlib.BrotliDecompress | undefined, done: () => void): void {
+	sink.start();
+	let stopped = false;
+	source.on('data', (chunk: Buffer) => {
+		if (stopped || sink.write(chunk)) return;
+		stopped = true;
+		done();
+		decoder?.destroy();
+		response.destroy();
+	});
+	source.on('end', () => {
+		if (stopped) return;
+		sink.end();
+		done();
+	});
 }
 
 // Lenient flushing, as browsers and curl do: a stream cut short by the server still yields what arrived.

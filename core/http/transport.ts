@@ -39,7 +39,7 @@ export function createTransport(): Transport {
 			// Encoded per attempt: a file body is a fresh stream each time.
 			const body = encodeBody(request.body);
 			const headers = wireHeaders(url.host, request.method, request.headers, jarCookies, body);
-			return sendExchange({ method: request.method, url, headers, body, route, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs, maxResponseBytes: settings.maxResponseBytes, ignoreBody: settings.ignoreBody });
+			return sendExchange({ method: request.method, url, headers, body, route, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs, maxResponseBytes: settings.maxResponseBytes, ignoreBody: settings.ignoreBody, sink: settings.bodySink });
 		};
 		let response: RawResponse;
 		try {

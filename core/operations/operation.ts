@@ -26,6 +26,11 @@ export interface Operation {
 	needs?: readonly 'currentUser'[];
 	/** Lists: how the server pages them (by a parameter's value, where one list has two APIs). Return All and Limit then apply. */
 	paging?: PagingStyle | ((values: Values) => PagingStyle);
+	/**
+	 * A list sent whole as one long JSON array (Funnelback's all-results.json): read element by element as it
+	 * arrives, never held whole, and no further than the Limit. Return All and Limit apply.
+	 */
+	streamed?: boolean;
 	replay: ReplayClass;
 	output: OutputShape;
 	/** Steps before the call (uploads, checks); run again before each replay, since an upload is consumed. */
@@ -46,6 +51,11 @@ export interface Operation {
 	explainEmpty?(values: Values, steps: OperationSteps, context: RequestContext): Promise<void>;
 	/** Words for the operation's own failures (a 409: someone else claimed the task), the error kept otherwise. */
 	explainFailure?(error: BpmError, values: Readonly<Record<string, unknown>>): BpmError | undefined;
+}
+
+/** Whether Return All and Limit apply: a paged list, or a streamed one. */
+export function isList(operation: Operation): boolean {
+	return operation.paging !== undefined || operation.streamed === true;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { CallOptions } from '../calls/call-options';
 import { executeRequest, failureDetail, redactError, type CallHooks } from '../calls/execute-request';
 import type { HttpResponse } from '../http/http-types';
 import { collectPages } from '../paging/collect-pages';
+import { jsonArrayItems } from '../http/json-array-items';
 import { pageRequestInput } from '../paging/page-request-input';
 import { pagingOptions, type PagingOptions } from '../paging/paging-options';
 import type { Connection } from '../sessions/connection';
@@ -72,6 +73,7 @@ class OperationRun {
 		const values = await checkValues(operation, input.values, input.files ?? NO_FILES);
 		const context = await this.context(operation.needs);
 		if (operation.paging) return this.list(values, context);
+		if (operation.streamed) return this.stream(values, context);
 		for (let sending = 1; ; sending++) {
 			const prepared = operation.prepare ? await operation.prepare(values, this.steps, context) : values;
 			const outcome = await this.send(operation.request(prepared, context));
@@ -103,6 +105,20 @@ class OperationRun {
 		this.attempts += collected.attempts;
 		if (collected.value.items.length === 0) await operation.explainEmpty?.(values, this.steps, context);
 		return { items: outputItems(operation, values, undefined, input.simplify ?? true, collected.value.items), pages: collected.value.pages };
+	}
+
+	private async stream(values: Values, context: RequestContext): Promise<OperationResult> {
+		const { operation, input } = this;
+		const paging = pagingOptions(input.paging ?? {});
+		const sink = jsonArrayItems(paging.returnAll ? Infinity : paging.limit);
+		const outcome = await executeRequest(this.connection, { ...requestInput(operation.request(values, context), this.options), bodySink: sink }, this.hooks);
+		this.attempts += outcome.ok ? outcome.attempts : outcome.error.attempts;
+		if (!outcome.ok) throw new StepFailure(outcome.error);
+		const problem = sink.problem();
+		if (problem) throw new BpmFailure({ kind: 'http', status: outcome.value.status, message: `${operation.action}: ${problem}` });
+		const items = sink.items();
+		if (items.length === 0) await operation.explainEmpty?.(values, this.steps, context);
+		return { items: outputItems(operation, values, undefined, input.simplify ?? true, items) };
 	}
 
 	private async context(needs: Operation['needs']): Promise<RequestContext> {

@@ -1,4 +1,4 @@
-import type { Catalogue, Parameter } from '../../core';
+import { isList, type Catalogue, type Parameter } from '../../core';
 import { defaultTypedValue, type TypedValue } from './typed-value';
 
 /** What the editor needs of a catalogue to draw its form: data only (the calls stay on the runtime). */
@@ -37,7 +37,7 @@ export function editorCatalogue(catalogue: Catalogue): EditorCatalogue {
 			name: operation.name,
 			description: operation.description,
 			parameters: operation.parameters.map((parameter) => ({ ...parameter, defaultEntry: defaultTypedValue(parameter), ...listDependencies(catalogue, parameter) })),
-			paging: operation.paging !== undefined,
+			paging: isList(operation),
 			simplify: (operation.output.kind === 'list' || operation.output.kind === 'object') && operation.output.simplify !== undefined,
 			file: operation.output.kind === 'file',
 		})),

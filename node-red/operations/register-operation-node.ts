@@ -1,4 +1,4 @@
-import { findOperation, runOperation, type BpmError, type Catalogue, type OperationResult } from '../../core';
+import { findOperation, isList, runOperation, type BpmError, type Catalogue, type OperationResult } from '../../core';
 import type { AuthConfigNode } from '../auth-config-node';
 import { connectionOptionsFor } from '../connection-options';
 import type { NodeDef, NodeMessage, NodeRedApi, RuntimeNode } from '../node-red-api';
@@ -44,7 +44,7 @@ export function registerOperationNode(RED: NodeRedApi, type: string, catalogue: 
 					(outcome) => {
 						if (!outcome.ok) return fail(outcome.error);
 						this.status({});
-						setPayload(msg, outcome.value, operation.paging !== undefined);
+						setPayload(msg, outcome.value, isList(operation));
 						delete msg.error;
 						send([msg, null]);
 						done();
@@ -56,7 +56,7 @@ export function registerOperationNode(RED: NodeRedApi, type: string, catalogue: 
 }
 
 /** A list is one message holding the array (as Node-RED's core nodes do); a file is a Buffer with its name and type. */
-function setPayload(msg: NodeMessage, result: OperationResult, isList: boolean): void {
+function setPayload(msg: NodeMessage, result: OperationResult, list: boolean): void {
 	const [first] = result.items;
 	if (first?.file) {
 		msg.payload = first.file.data;
@@ -64,6 +64,6 @@ function setPayload(msg: NodeMessage, result: OperationResult, isList: boolean):
 		msg.contentType = first.file.contentType;
 		return;
 	}
-	msg.payload = isList ? result.items.map((item) => item.json) : first?.json;
-	if (isList) msg.pages = result.pages;
+	msg.payload = list ? result.items.map((item) => item.json) : first?.json;
+	if (list && result.pages !== undefined) msg.pages = result.pages;
 }

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { inputError, listOptions, runOperation, type Catalogue, type Connection, type HttpRequest, type HttpResponse, type Operation } from '../../core';
+import http from 'node:http';
+import { createTransport, inputError, listOptions, plainConnection, runOperation, type Catalogue, type Connection, type HttpRequest, type HttpResponse, type Operation } from '../../core';
+import { jsonArrayItems } from '../../core/http/json-array-items';
 import { Memo } from '../../core/sessions/memo';
 
 /**
@@ -143,3 +145,72 @@ describe('Operations layer: what the other vendors need', () => {
 		expect(form.headers['X-Method-Override'] ?? form.headers['x-method-override']).to.equal('PUT');
 	});
 });
+
+describe('A long JSON array read as it arrives (Funnelback all-results.json)', () => {
+	const sample = [{ title: 'Ünïcode “quotes” \\ and \"escapes\"', n: [1, { deep: ']' }] }, 'text, with [brackets]', 42, -1.5e3, true, null, { empty: {} }, []];
+	const read = (chunks: Buffer[], limit = Infinity) => {
+		const sink = jsonArrayItems(limit);
+		sink.start();
+		let more = true;
+		for (const chunk of chunks) if (more) more = sink.write(chunk);
+		if (more) sink.end();
+		return { items: sink.items(), problem: sink.problem() };
+	};
+
+	it('reads every element whatever the chunk boundaries, multi-byte characters split included', () => {
+		const bytes = Buffer.from(` [ ${sample.map((item) => JSON.stringify(item, null, 1)).join(' ,\n')} ] `);
+		for (let cut = 1; cut < bytes.length; cut++) {
+			expect(read([bytes.subarray(0, cut), bytes.subarray(cut)]), `cut at ${cut}`).to.deep.equal({ items: sample, problem: undefined });
+		}
+		expect(read([...bytes].map((byte) => Buffer.from([byte])))).to.deep.equal({ items: sample, problem: undefined });
+	});
+
+	it('stops at the limit, and names what is wrong with a body that is not a whole array', () => {
+		expect(read([Buffer.from(JSON.stringify(sample))], 3).items).to.deep.equal(sample.slice(0, 3));
+		expect(read([Buffer.from('{"results": []}')]).problem).to.equal('The answer is not a JSON array');
+		expect(read([Buffer.from('[{"a":1},{"b":')]).problem).to.equal('The answer ended before its array closed');
+		expect(read([Buffer.from('[{"a":1},tru]')]).problem).to.equal('Element 2 of the answer is not JSON');
+	});
+
+	it('runs a streamed operation over HTTP: Limit closes the connection early, Return All reads all', async () => {
+		let written = 0;
+		let closedEarly = false;
+		const server = http.createServer((_req, res) => {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			let index = 0;
+			res.write('[');
+			const next = () => {
+				if (res.destroyed) return;
+				if (index === 2000) return void res.end(']');
+				const batch = Array.from({ length: 100 }, () => JSON.stringify({ rank: ++index, title: `Result ${index}` })).join(',');
+				written = index;
+				res.write(index > 100 ? `,${batch}` : batch, () => setImmediate(next));
+			};
+			res.on('close', () => (closedEarly = index < 2000));
+			next();
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const port = (server.address() as { port: number }).port;
+		try {
+			const operation: Operation = { resource: 'search', operation: 'all', name: 'All Results', action: 'Get all results', description: 'x', parameters: [], request: () => ({ method: 'GET', path: 'all.json' }), streamed: true, replay: 'read', output: { kind: 'list', simplify: ['title'] } };
+			const catalogue: Catalogue = { vendor: 'test', displayName: 'Test', summary: 'x', resources: [], operations: [operation], lists: {}, forms: {} };
+			const connection: Connection = plainConnection(createTransport());
+			const limited = await runOperation({ ...connection, baseUrl: `http://127.0.0.1:${port}` }, catalogue, operation, { values: {}, paging: { limit: 150 } });
+			expect(limited.ok && limited.value.items.map((item) => item.json)).to.deep.equal(Array.from({ length: 150 }, (_, i) => ({ title: `Result ${i + 1}` })));
+			await until(() => closedEarly);
+			expect(written, 'the server was cut off long before the end').to.be.below(2000);
+			const all = await runOperation({ ...connection, baseUrl: `http://127.0.0.1:${port}` }, catalogue, operation, { values: {}, paging: { returnAll: true }, simplify: false });
+			expect(all.ok && all.value.items.length).to.equal(2000);
+			expect(all.ok && all.value.items[1999].json).to.deep.equal({ rank: 2000, title: 'Result 2000' });
+		} finally {
+			server.close();
+		}
+	});
+});
+
+async function until(condition: () => boolean): Promise<void> {
+	for (let waited = 0; !condition(); waited += 10) {
+		if (waited > 5000) throw new Error('timed out');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}

@@ -1,5 +1,5 @@
 import { isResourceLocatorValue, NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
-import { findOperation, runOperation, type BpmError, type Catalogue, type FileResolver, type Operation, type OperationInput } from '../../../core';
+import { findOperation, isList, runOperation, type BpmError, type Catalogue, type FileResolver, type Operation, type OperationInput } from '../../../core';
 import { binaryFile } from '../binary-file';
 import { optionalCollection } from './operation-properties';
 import { requestOptions, vendorConnection } from './vendor-connection';
@@ -58,7 +58,7 @@ async function operationInput(context: IExecuteFunctions, operation: Operation, 
 		values,
 		files,
 		options: await requestOptions(context, read),
-		...(operation.paging ? { paging: { returnAll: read('returnAll', false) === true, limit: Number(read('limit', 50)) } } : {}),
+		...(isList(operation) ? { paging: { returnAll: read('returnAll', false) === true, limit: Number(read('limit', 50)) } } : {}),
 		simplify: read('simplify', true) !== false,
 	};
 }

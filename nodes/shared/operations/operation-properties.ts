@@ -1,5 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import type { Catalogue, Operation, Parameter } from '../../../core';
+import { isList, type Catalogue, type Operation, type Parameter } from '../../../core';
 import { CONNECTION_OPTIONS, USE_CONNECTION_CREDENTIAL } from '../connection-options';
 import { listSearchMethod, resourceMapperMethod } from './method-names';
 
@@ -34,7 +34,7 @@ function operationSelector(catalogue: Catalogue, resource: string): INodePropert
 
 /** Optional parameters of a list are its Filters, as in n8n's own Get Many operations; of any other operation, its Options. */
 export function optionalCollection(operation: Operation): { name: string; displayName: string } {
-	return operation.paging ? { name: 'filters', displayName: 'Filters' } : { name: 'options', displayName: 'Options' };
+	return isList(operation) ? { name: 'filters', displayName: 'Filters' } : { name: 'options', displayName: 'Options' };
 }
 
 function operationParameters(catalogue: Catalogue, operation: Operation): INodeProperties[] {
@@ -45,7 +45,7 @@ function operationParameters(catalogue: Catalogue, operation: Operation): INodeP
 	const collection = optionalCollection(operation);
 	return [
 		...required.map((parameter) => ({ ...property(parameter), displayOptions: { show: { ...show, ...parameter.showWhen } } })),
-		...(operation.paging ? pagingProperties(show) : []),
+		...(isList(operation) ? pagingProperties(show) : []),
 		...(optional.length > 0
 			? [
 					{
