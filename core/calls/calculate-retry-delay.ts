@@ -9,6 +9,8 @@ export interface RetryPolicy {
 	retryOnNetworkError: boolean;
 	/** POST and PATCH are retried only when the user says the call is safe to repeat (RFC 9110 §9.2.2). */
 	retryUnsafeMethods: boolean;
+	/** The call is a write that is not idempotent whatever its method: once sent, it is never sent again. */
+	neverRepeatSent: boolean;
 	baseDelayMs: number;
 	maxDelayMs: number;
 	/** A longer Retry-After is not waited for: the call fails at once. */
@@ -33,7 +35,8 @@ const UNSAFE: ReadonlySet<HttpMethod> = new Set(['POST', 'PATCH']);
 export function calculateRetryDelay(policy: RetryPolicy, outcome: AttemptOutcome, random: () => number = Math.random): number | undefined {
 	if (outcome.attempt >= policy.maxAttempts) return undefined;
 	// 429 refuses a call before processing it (RFC 6585: a quota, a rate limit), so even a POST may be sent again.
-	if (UNSAFE.has(outcome.method) && !policy.retryUnsafeMethods && !outcome.notSent && outcome.status !== 429) return undefined;
+	const unsafe = policy.neverRepeatSent || (UNSAFE.has(outcome.method) && !policy.retryUnsafeMethods);
+	if (unsafe && !outcome.notSent && outcome.status !== 429) return undefined;
 	const retryable = outcome.failedBeforeResponse
 		? policy.retryOnNetworkError
 		: outcome.status !== undefined && ((policy.retryOn5xx && outcome.status >= 500) || policy.retryCodes.includes(outcome.status));
@@ -49,6 +52,7 @@ export const NO_RETRY: RetryPolicy = {
 	retryCodes: [],
 	retryOnNetworkError: false,
 	retryUnsafeMethods: false,
+	neverRepeatSent: false,
 	baseDelayMs: 500,
 	maxDelayMs: 30_000,
 	maxRetryAfterMs: 60_000,

@@ -19,6 +19,8 @@ export interface CallOptions {
 	retryOnNetworkError?: boolean;
 	/** Allows retrying POST and PATCH. */
 	safeToRepeat?: boolean;
+	/** A write that is not idempotent whatever its method (Simplicité runs actions on GET): never repeated once sent. */
+	neverRepeat?: boolean;
 	retryDelayMs?: number;
 	maxRetryAfterMs?: number;
 	timeoutMs?: number;
@@ -63,6 +65,7 @@ export function parseCallOptions(options: CallOptions = {}, env: Record<string, 
 		retryCodes: parseStatusCodes(options.retryCodes ?? '429', 'retryCodes'),
 		retryOnNetworkError: options.retryOnNetworkError ?? true,
 		retryUnsafeMethods: options.safeToRepeat ?? false,
+		neverRepeatSent: options.neverRepeat ?? false,
 		baseDelayMs: whole(options.retryDelayMs, 'retryDelayMs', 0, 600_000) ?? NO_RETRY.baseDelayMs,
 		maxDelayMs: NO_RETRY.maxDelayMs,
 		maxRetryAfterMs: whole(options.maxRetryAfterMs, 'maxRetryAfterMs', 0, 3_600_000) ?? NO_RETRY.maxRetryAfterMs,
@@ -71,6 +74,7 @@ export function parseCallOptions(options: CallOptions = {}, env: Record<string, 
 		timeoutMs: whole(options.timeoutMs, 'timeoutMs', 1, 3_600_000),
 		deadlineMs: whole(options.deadlineMs, 'deadlineMs', 1, 24 * 3_600_000),
 		followRedirects: options.followRedirects,
+		neverResend: options.neverRepeat,
 		maxRedirects: whole(options.maxRedirects, 'maxRedirects', 0, 50),
 		maxResponseBytes: whole(options.maxResponseBytes, 'maxResponseBytes', 1, Number.MAX_SAFE_INTEGER),
 		responseFormat: responseFormat(options.responseFormat),

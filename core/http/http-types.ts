@@ -38,6 +38,11 @@ export interface ExchangeSettings {
 	responseFormat: ResponseFormat;
 	/** The body is read and dropped: the item carries status and headers only. */
 	ignoreBody: boolean;
+	/**
+	 * A write that is not idempotent whatever its method (Simplicité runs actions on GET): not resent even on a
+	 * kept-alive socket the peer seemed to have closed, since the peer may have processed it.
+	 */
+	neverResend?: boolean;
 	/** Reads a successful (2xx) body as it arrives instead of holding it; the response then carries no body. */
 	bodySink?: BodySink;
 }

@@ -5,7 +5,12 @@ export interface JsonArrayItems extends BodySink {
 	items(): unknown[];
 	/** What was wrong with the body (not an array, cut short, an element that is not JSON); undefined when it read well. */
 	problem(): string | undefined;
+	/** A body that was not an array (a vendor's error object in a 200), parsed when it was JSON and small enough to keep. */
+	notArray(): unknown;
 }
+
+/** Enough for an error object; a larger body that is not an array is not kept. */
+const NOT_ARRAY_LIMIT = 64 * 1024;
 
 const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const QUOTE = 0x22;
@@ -30,6 +35,9 @@ export function jsonArrayItems(limit: number): JsonArrayItems {
 	let elementStart = 0;
 	let closed = false;
 	let problem: string | undefined;
+	/** The bytes of a body that turned out not to be an array, kept up to NOT_ARRAY_LIMIT. */
+	let other: Buffer[] | undefined;
+	let otherSize = 0;
 
 	const fail = (message: string) => {
 		problem ??= message;
@@ -55,8 +63,11 @@ export function jsonArrayItems(limit: number): JsonArrayItems {
 			inString = escaped = inElement = closed = false;
 			parts = [];
 			problem = undefined;
+			other = undefined;
+			otherSize = 0;
 		},
 		write(chunk) {
+			if (other) return keepOther(chunk);
 			if (problem || closed) return false;
 			elementStart = 0;
 			for (let i = 0; i < chunk.length; i++) {
@@ -76,7 +87,10 @@ export function jsonArrayItems(limit: number): JsonArrayItems {
 				}
 				if (WHITESPACE.has(byte)) continue;
 				if (depth === 0) {
-					if (byte !== 0x5b) return fail('The answer is not a JSON array');
+					if (byte !== 0x5b) {
+						other = [];
+						return keepOther(chunk.subarray(i));
+					}
 					depth = 1;
 					continue;
 				}
@@ -106,5 +120,20 @@ export function jsonArrayItems(limit: number): JsonArrayItems {
 		},
 		items: () => items,
 		problem: () => problem,
+		notArray() {
+			if (!other || otherSize > NOT_ARRAY_LIMIT) return undefined;
+			try {
+				return JSON.parse(Buffer.concat(other).toString('utf8'));
+			} catch {
+				return undefined;
+			}
+		},
 	};
+
+	function keepOther(chunk: Buffer): boolean {
+		otherSize += chunk.length;
+		if (otherSize > NOT_ARRAY_LIMIT) return fail('The answer is not a JSON array');
+		other!.push(chunk);
+		return true;
+	}
 }

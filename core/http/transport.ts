@@ -45,7 +45,7 @@ export function createTransport(): Transport {
 		try {
 			response = await send().catch((error: unknown) => {
 				// A kept-alive socket the peer closed while idle: the request never reached it (Node's documented remedy).
-				if (error instanceof ExchangeFailure && error.reusedSocket && STALE_SOCKET_CODES.has(error.code) && IDEMPOTENT.has(request.method)) return send();
+				if (error instanceof ExchangeFailure && error.reusedSocket && STALE_SOCKET_CODES.has(error.code) && IDEMPOTENT.has(request.method) && !settings.neverResend) return send();
 				throw error;
 			});
 		} catch (error) {

@@ -49,6 +49,8 @@ export interface Operation {
 	 * input error naming the parameter whose value matched nothing; returns when the list is genuinely empty.
 	 */
 	explainEmpty?(values: Values, steps: OperationSteps, context: RequestContext): Promise<void>;
+	/** Throws when a 2xx answer (each page of a list) reports a failure inside it: Funnelback's error node. */
+	checkAnswer?(body: unknown, values: Values, status: number): void;
 	/** Words for the operation's own failures (a 409: someone else claimed the task), the error kept otherwise. */
 	explainFailure?(error: BpmError, values: Readonly<Record<string, unknown>>): BpmError | undefined;
 }
@@ -99,7 +101,7 @@ export type OutputShape =
 	/** What the operation says it did, from the values and the answer (a 204 has no body). */
 	| { kind: 'result'; result(values: Values, response: HttpResponse): unknown }
 	/** A file: n8n binary data, a Node-RED Buffer; `decode` reads one sent inside a JSON answer (Simplicité's publications). */
-	| { kind: 'file'; decode?(body: unknown): OutputFile };
+	| { kind: 'file'; decode?(body: unknown, values: Values): OutputFile };
 
 /** Checked parameter values, by parameter name. A file parameter's value is a FileSource. */
 export type Values = Readonly<Record<string, unknown>>;

@@ -29,7 +29,7 @@ export function outputItems(operation: Operation, values: Values, response: Http
 		case 'result':
 			return [{ json: asObject(found !== undefined ? found : shape.result(values, response!)) }];
 		case 'file':
-			return [fileItem(shape.decode ? shape.decode(body) : responseFile(response!))];
+			return [fileItem(shape.decode ? shape.decode(body, values) : responseFile(response!))];
 	}
 }
 

@@ -76,7 +76,7 @@ class OperationRun {
 		if (operation.streamed) return this.stream(values, context);
 		for (let sending = 1; ; sending++) {
 			const prepared = operation.prepare ? await operation.prepare(values, this.steps, context) : values;
-			const outcome = await this.send(operation.request(prepared, context));
+			const outcome = this.checked(await this.send(operation.request(prepared, context)), prepared);
 			if (outcome.ok) return { items: outputItems(operation, prepared, outcome.value, input.simplify ?? true) };
 			const error = outcome.error;
 			if (error.status === 404 && operation.onNotFound) {
@@ -95,9 +95,10 @@ class OperationRun {
 		const { operation, input } = this;
 		const paging = pagingOptions(input.paging ?? {});
 		const pageSize = paging.returnAll ? paging.pageSize : Math.min(paging.pageSize, paging.limit);
-		const first = requestInput(operation.request(values, { ...context, pageSize }), this.options);
+		const prepared = operation.prepare ? await operation.prepare(values, this.steps, context) : values;
+		const first = requestInput(operation.request(prepared, { ...context, pageSize }), this.options);
 		const style = typeof operation.paging === 'function' ? operation.paging(values) : operation.paging!;
-		const collected = await collectPages(style, (page) => executeRequest(this.connection, pageRequestInput(first, page), this.hooks), paging);
+		const collected = await collectPages(style, async (page) => this.checked(await executeRequest(this.connection, pageRequestInput(first, page), this.hooks), values), paging);
 		if (!collected.ok) {
 			this.attempts += collected.error.attempts;
 			throw new StepFailure(collected.error);
@@ -115,7 +116,11 @@ class OperationRun {
 		this.attempts += outcome.ok ? outcome.attempts : outcome.error.attempts;
 		if (!outcome.ok) throw new StepFailure(outcome.error);
 		const problem = sink.problem();
-		if (problem) throw new BpmFailure({ kind: 'http', status: outcome.value.status, message: `${operation.action}: ${problem}` });
+		if (problem) {
+			const other = sink.notArray();
+			if (other !== undefined) operation.checkAnswer?.(other, values, outcome.value.status);
+			throw new BpmFailure({ kind: 'http', status: outcome.value.status, message: `${operation.action}: ${problem}` });
+		}
 		const items = sink.items();
 		if (items.length === 0) await operation.explainEmpty?.(values, this.steps, context);
 		return { items: outputItems(operation, values, undefined, input.simplify ?? true, items) };
@@ -126,6 +131,12 @@ class OperationRun {
 		const { catalogue } = this;
 		if (!catalogue.currentUser) throw new BpmFailure({ kind: 'input', message: `${catalogue.displayName} cannot tell the current user` });
 		return { currentUser: await this.connection.memo.get(`${catalogue.vendor}:currentUser`, () => catalogue.currentUser!(this.steps)) };
+	}
+
+	/** A success whose body reports a failure (checkAnswer throws) is that failure. */
+	private checked(outcome: Outcome<HttpResponse>, values: Values): Outcome<HttpResponse> {
+		if (outcome.ok && this.operation.checkAnswer && outcome.value.body.kind === 'json') this.operation.checkAnswer(outcome.value.body.value, values, outcome.value.status);
+		return outcome;
 	}
 
 	private async send(request: OperationRequest): Promise<Outcome<HttpResponse>> {
@@ -142,5 +153,5 @@ class OperationRun {
 
 /** The operation's status rules (every 4xx and 5xx fails) and its replay class over the user's retry settings. */
 function callOptions(operation: Operation, given: CallOptions = {}): CallOptions {
-	return { ...given, failOn4xx: true, failOn5xx: true, exceptCodes: '', safeToRepeat: operation.replay !== 'nonIdempotent', responseFormat: undefined, ignoreBody: false };
+	return { ...given, failOn4xx: true, failOn5xx: true, exceptCodes: '', safeToRepeat: operation.replay !== 'nonIdempotent', neverRepeat: operation.replay === 'nonIdempotent', responseFormat: undefined, ignoreBody: false };
 }

@@ -31,5 +31,7 @@ export function isLastPage(style: PagingStyle, page: PageRead, position: PagePos
 		case 'nextUrl':
 		case 'cursor':
 			return page.next === undefined;
+		case 'whole':
+			return true;
 	}
 }

@@ -25,6 +25,7 @@ export function pageRequest(style: AddressablePaging, index: number, sizes: Page
 
 /** The first page's request; for the styles the server leads (a link, a URL, a cursor), the only one the runner makes up. */
 export function firstPageRequest(style: PagingStyle, asked: number): PageRequest {
+	if (style.kind === 'whole') return query();
 	return isAddressable(style) ? pageRequest(style, 0, { asked, stride: asked }) : query([style.sizeParameter, asked]);
 }
 
@@ -47,5 +48,5 @@ export function fullPageSize(style: PagingStyle, asked: number, firstCount: numb
 
 /** Whether the style asks for a size: otherwise the server sets it. */
 export function sendsSize(style: PagingStyle): boolean {
-	return style.kind === 'bonita' || style.kind === 'funnelback' || Boolean(style.sizeParameter);
+	return style.kind === 'bonita' || style.kind === 'funnelback' || (style.kind !== 'whole' && Boolean(style.sizeParameter));
 }

@@ -53,6 +53,7 @@ export function checkPagingStyle(style: PagingStyle): void {
 		case 'bonita':
 		case 'funnelback':
 		case 'linkHeader':
+		case 'whole':
 			break;
 	}
 	for (const [field, value] of required) {

@@ -3,7 +3,7 @@
  * Paths are dotted (`data.items`) and read from the JSON body; a style without an items path reads the body
  * itself as the list.
  */
-export type PagingStyle = BonitaPaging | OffsetPaging | PageIndexPaging | FunnelbackPaging | LinkHeaderPaging | NextUrlPaging | CursorPaging;
+export type PagingStyle = BonitaPaging | OffsetPaging | PageIndexPaging | FunnelbackPaging | LinkHeaderPaging | NextUrlPaging | CursorPaging | WholeList;
 
 /** Bonita's searches: page `p` (from 0) of `c` items; the total after the `/` of Content-Range, when the endpoint sends one. */
 export interface BonitaPaging {
@@ -66,6 +66,12 @@ interface ListShape {
 	 * when the value there is true, the total is not trusted and pages are read one after another.
 	 */
 	totalEstimatedPath?: string;
+}
+
+/** A list the server sends whole in one answer (BAW's startable processes): one request, Limit applied to it. */
+export interface WholeList {
+	kind: 'whole';
+	itemsPath?: string;
 }
 
 /** What changes from the first request to a page's request. */

@@ -38,6 +38,8 @@ export function readPage(style: PagingStyle, response: HttpResponse, request: Pa
 			const url = nextUrl(valueAt(json, style.nextUrlPath), response.url);
 			return { items: pageItems(response.body, style.itemsPath), next: url === undefined ? undefined : { kind: 'url', url } };
 		}
+		case 'whole':
+			return { items: pageItems(response.body, style.itemsPath) };
 		case 'cursor': {
 			const cursor = cursorText(valueAt(json, style.cursorPath));
 			return { items: pageItems(response.body, style.itemsPath), next: cursor === undefined ? undefined : withQuery(request, style.cursorParameter, cursor) };

@@ -1,4 +1,4 @@
-import { bonita, bonitaCatalogue, type Catalogue } from '../../core';
+import { baw, bawCatalogue, bonita, bonitaCatalogue, funnelback, funnelbackCatalogue, simplicite, simpliciteCatalogue, type Catalogue } from '../../core';
 import { renderEditorHtml } from '../render-editor-properties';
 import { editorCatalogue } from './editor-catalogue';
 import { operationNodeProperties } from './operation-node-properties';
@@ -9,11 +9,16 @@ export interface OperationNode {
 	configType: string;
 	paletteLabel: string;
 	icon: string;
+	/** The README section the help links to (GitHub's anchor). */
+	readmeAnchor: string;
 }
 
 /** The vendor operation nodes, one node set (bpm-operations): each a catalogue rendered by the same runtime, dialog and help. */
 export const OPERATION_NODES: Record<string, OperationNode> = {
-	'bpm-bonita-operation': { catalogue: bonitaCatalogue, configType: bonita.nodeRedConfig, paletteLabel: 'bonita', icon: 'font-awesome/fa-tasks' },
+	'bpm-bonita-operation': { catalogue: bonitaCatalogue, configType: bonita.nodeRedConfig, paletteLabel: 'bonita', icon: 'font-awesome/fa-tasks', readmeAnchor: 'bonita-operations' },
+	'bpm-baw-operation': { catalogue: bawCatalogue, configType: baw.nodeRedConfig, paletteLabel: 'ibm baw', icon: 'font-awesome/fa-sitemap', readmeAnchor: 'ibm-baw-operations' },
+	'bpm-simplicite-operation': { catalogue: simpliciteCatalogue, configType: simplicite.nodeRedConfig, paletteLabel: 'simplicite', icon: 'font-awesome/fa-database', readmeAnchor: 'simplicit%C3%A9-operations' },
+	'bpm-funnelback-operation': { catalogue: funnelbackCatalogue, configType: funnelback.nodeRedConfig, paletteLabel: 'funnelback', icon: 'font-awesome/fa-search', readmeAnchor: 'funnelback-operations' },
 };
 
 export function operationNodePropertiesOf(type: string) {
@@ -56,7 +61,7 @@ function fillNames(template: string, type: string, node: OperationNode): string 
 		.replaceAll('PALETTE_LABEL', node.paletteLabel)
 		.replaceAll('NODE_ICON', node.icon)
 		.replaceAll('VENDOR_NAME', node.catalogue.displayName)
-		.replaceAll('VENDOR_ANCHOR', `${node.catalogue.vendor}-operations`);
+		.replaceAll('VENDOR_ANCHOR', node.readmeAnchor);
 }
 
 function operationsHelp(catalogue: Catalogue): string {

@@ -1,4 +1,4 @@
-import { findOperation, isList, runOperation, type BpmError, type Catalogue, type OperationResult } from '../../core';
+import { findOperation, runOperation, type BpmError, type Catalogue, type OperationResult } from '../../core';
 import type { AuthConfigNode } from '../auth-config-node';
 import { connectionOptionsFor } from '../connection-options';
 import type { NodeDef, NodeMessage, NodeRedApi, RuntimeNode } from '../node-red-api';
@@ -44,7 +44,7 @@ export function registerOperationNode(RED: NodeRedApi, type: string, catalogue: 
 					(outcome) => {
 						if (!outcome.ok) return fail(outcome.error);
 						this.status({});
-						setPayload(msg, outcome.value, isList(operation));
+						setPayload(msg, outcome.value, operation.output.kind === 'list');
 						delete msg.error;
 						send([msg, null]);
 						done();

@@ -21,6 +21,9 @@ const EXAMPLES = [
 	{ inject: 'bpmc-baw-inject', done: 'baw done', errors: 'baw errors' },
 	{ inject: 'bpmc-simplicite-inject', done: 'simplicite done', errors: 'simplicite errors' },
 	{ inject: 'bpmc-funnelback-inject', done: 'funnelback done', errors: 'funnelback errors' },
+	{ inject: 'bpmc-bawops-inject', done: 'baw ops done', errors: 'baw ops errors' },
+	{ inject: 'bpmc-simpops-inject', done: 'simplicite ops done', errors: 'simplicite ops errors' },
+	{ inject: 'bpmc-fbops-inject', done: 'funnelback ops done', errors: 'funnelback ops errors' },
 ];
 
 describe('npm start: the first look', function () {

@@ -269,12 +269,14 @@ describe('Funnelback scheme against the simulator', () => {
 			});
 			expect(detailOf({ url, authMode: 'applicationToken', applicationToken: '  \n' })).to.include({ field: 'applicationToken' });
 			expect(detailOf({ url, authMode: 'applicationToken', applicationToken: 'two words' })).to.include({ field: 'applicationToken' });
-			expect(funnelback.parseConfig({ url: `${url}/`, username: 'u', password: 'p' })).to.deep.equal({ url, authMode: 'login', username: 'u', password: 'p' });
-			expect(funnelback.parseConfig({ url, authMode: 'applicationToken', applicationToken: ' t0ken\n', username: 'ignored' })).to.deep.equal({
+			expect(funnelback.parseConfig({ url: `${url}/`, username: 'u', password: 'p' })).to.deep.equal({ url, authMode: 'login', username: 'u', password: 'p', collections: [] });
+			expect(funnelback.parseConfig({ url, authMode: 'applicationToken', applicationToken: ' t0ken\n', username: 'ignored', collections: ' client~sp-docs\n\nclient~push , client~sp-docs' })).to.deep.equal({
 				url,
 				authMode: 'applicationToken',
 				applicationToken: 't0ken',
+				collections: ['client~sp-docs', 'client~push'],
 			});
+			expect(detailOf({ url, username: 'u', password: 'p', collections: ['a'] })).to.include({ field: 'collections' });
 		});
 	});
 });

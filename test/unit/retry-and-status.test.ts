@@ -32,6 +32,16 @@ describe('calculateRetryDelay', () => {
 		expect(calculateRetryDelay(policy, { attempt: 1, method: 'PUT', status: 503 }, top)).to.equal(100);
 	});
 
+	it('never repeats a sent write that is not idempotent whatever its method (an action run on GET), but one refused with 429 or never sent', () => {
+		const never = { ...policy, neverRepeatSent: true, retryUnsafeMethods: true };
+		for (const method of ['GET', 'PUT', 'POST'] as const) {
+			expect(calculateRetryDelay(never, { attempt: 1, method, status: 503 }, top), method).to.equal(undefined);
+			expect(calculateRetryDelay(never, { attempt: 1, method, failedBeforeResponse: true }, top), method).to.equal(undefined);
+		}
+		expect(calculateRetryDelay(never, { attempt: 1, method: 'GET', status: 429 }, top)).to.equal(100);
+		expect(calculateRetryDelay(never, { attempt: 1, method: 'GET', status: 503, notSent: true }, top)).to.equal(100);
+	});
+
 	it('repeats a POST whose login failed: the call itself never left', () => {
 		expect(calculateRetryDelay(policy, { attempt: 1, method: 'POST', status: 503, notSent: true }, top)).to.equal(100);
 		expect(calculateRetryDelay(policy, { attempt: 1, method: 'POST', status: 401, notSent: true }, top)).to.equal(undefined);

@@ -24,6 +24,14 @@ export interface AppRecord {
   snapshots: SnapshotRecord[];
 }
 
+/** A declared variable: a BPD input (bpddata) or a task output. Types are BAW's: String, Integer, Decimal, Boolean, Date, or a business object. */
+export interface VariableDef {
+  name: string;
+  type: string;
+  isList?: boolean;
+  description?: string;
+}
+
 export interface BpdRecord {
   bpdId: string;
   name: string;
@@ -32,6 +40,10 @@ export interface BpdRecord {
   firstTask: string;
   /** group the first task belongs to */
   group: string;
+  /** the BPD's input variables (bpddata), checked by POST /bpm/processes */
+  inputs: VariableDef[];
+  /** the output variables of its tasks, checked by POST /bpm/user-tasks/{id}/complete */
+  taskOutputs: VariableDef[];
 }
 
 export interface InstanceRecord {
@@ -92,6 +104,18 @@ export const BPD_HIRING: BpdRecord = {
   app: APP_HIRING,
   firstTask: 'Submit position request',
   group: 'Hiring Managers',
+  inputs: [
+    { name: 'position', type: 'String', description: 'Job title' },
+    { name: 'headcount', type: 'Integer' },
+    { name: 'salaryBudget', type: 'Decimal' },
+    { name: 'skills', type: 'String', isList: true },
+    { name: 'hiringManager', type: 'Person' },
+  ],
+  taskOutputs: [
+    { name: 'approved', type: 'Boolean' },
+    { name: 'salary', type: 'Decimal' },
+    { name: 'notes', type: 'String' },
+  ],
 };
 
 export const BPD_VACATION: BpdRecord = {
@@ -100,6 +124,16 @@ export const BPD_VACATION: BpdRecord = {
   app: APP_VACATION,
   firstTask: 'Submit request',
   group: 'Employees',
+  inputs: [
+    { name: 'requester', type: 'String' },
+    { name: 'days', type: 'Integer', description: 'Working days off' },
+    { name: 'startDate', type: 'Date' },
+    { name: 'reason', type: 'String' },
+  ],
+  taskOutputs: [
+    { name: 'approved', type: 'Boolean' },
+    { name: 'comment', type: 'String' },
+  ],
 };
 
 export const APPS: AppRecord[] = [APP_HIRING, APP_VACATION];
@@ -109,6 +143,25 @@ export const BPDS: BpdRecord[] = [BPD_HIRING, BPD_VACATION];
 export const SEED_USERS = ['jane.doe', 'john.smith'];
 
 const HOUR = 3600 * 1000;
+
+/** A task's output variables as BAW maps them in: typed defaults (a Date starts empty). */
+function outputDefaults(bpd: BpdRecord): Record<string, unknown> {
+  const initial = (def: VariableDef): unknown => {
+    if (def.isList) return [];
+    switch (def.type) {
+      case 'String':
+        return '';
+      case 'Integer':
+      case 'Decimal':
+        return 0;
+      case 'Boolean':
+        return false;
+      default:
+        return null;
+    }
+  };
+  return Object.fromEntries(bpd.taskOutputs.map((def) => [def.name, initial(def)]));
+}
 
 export class BawStore {
   instances = new Map<string, InstanceRecord>();
@@ -157,7 +210,7 @@ export class BawStore {
         due: rec.created + HOUR,
         completed: state === 'completed' ? rec.completed : null,
         completedBy: state === 'completed' ? owner : null,
-        data: {},
+        data: outputDefaults(rec.bpd),
       });
     };
     const a = inst('301', BPD_VACATION, 'running', 'jane.doe', t0, { requester: 'jane.doe', days: 3 });
@@ -202,10 +255,24 @@ export class BawStore {
       due: now + HOUR,
       completed: null,
       completedBy: null,
-      data: {},
+      data: outputDefaults(bpd),
     };
     this.tasks.set(tkiid, task);
     return { instance, task };
+  }
+
+  /** One new instance of `bpd` holding `count` ready tasks (paging tests); returns the task ids in order. */
+  bulkCreateTasks(count: number, bpd: BpdRecord, creator: string, now: number): string[] {
+    const { task } = this.start(bpd, bpd.app.snapshots[0]!, creator, {}, now);
+    task.state = 'ready';
+    task.owner = null;
+    const ids = [task.tkiid];
+    for (let i = 1; i < count; i++) {
+      const tkiid = String(this.nextTkiid++);
+      this.tasks.set(tkiid, { ...task, tkiid, data: outputDefaults(bpd), due: task.due + i * 1000 });
+      ids.push(tkiid);
+    }
+    return ids;
   }
 
   tasksOf(piid: string): TaskRecord[] {

@@ -5,7 +5,9 @@
  * start, task actions, task search), optionally under a cloud prefix.
  *
  * Wire behaviour follows /work/shared/notes/vendor-protocols.md section C and
- * its "Simulator checklist → IBM BAW". Node built-ins only.
+ * its "Simulator checklist → IBM BAW", and vendor-operations.md section 2 for
+ * what the operations use (bpddata, processApps, processes/search, the task
+ * search body, claim and complete conflicts). Node built-ins only.
  *
  * Authentication model (WebSphere/Liberty container):
  * - Basic credentials on the request win; a Basic header with bad credentials is 401 even with cookies.
@@ -19,7 +21,8 @@ import { randomBytes } from 'node:crypto';
 import { basicCredentials, mediaType, parseCookies, parseForm, readBody, safeDecode } from '../http-util';
 import { listenOnLoopback } from '../listen';
 import { isoDate } from './iso-date';
-import { APPS, BPDS, BawStore, SEED_USERS, type BpdRecord, type InstanceRecord, type ProcessState, type SnapshotRecord, type TaskRecord, type TaskState } from './data';
+import { APPS, BPD_VACATION, BPDS, BawStore, SEED_USERS, type BpdRecord, type InstanceRecord, type ProcessState, type SnapshotRecord, type TaskRecord, type TaskState } from './data';
+import { bpdData, dataObjects, readDataObjects } from './variables';
 
 export interface BawSimulatorOptions {
   /** default 0 (ephemeral); the server listens on 127.0.0.1 only */
@@ -46,6 +49,11 @@ export interface BawSimulatorOptions {
   wleXsrfRejectStatus?: number;
   /** [I] status of an unknown task or instance on WLE; default 404 */
   wleNotFoundStatus?: number;
+  /**
+   * group or team -> its members: who may claim and complete the group's tasks (403 CWTBG0019E otherwise, "not a
+   * potential owner"). Default: every user who is not read-only belongs to every group.
+   */
+  teamMembers?: Record<string, string[]>;
 }
 
 /**
@@ -63,6 +71,20 @@ export interface BawStats {
   apiCalls: number;
 }
 
+/** Non-idempotent operations that really took effect (answered or not: see dropAfterProcessing). */
+export interface BawOperations {
+  /** instances started, by either family */
+  instancesStarted: number;
+  /** tasks completed (or finished), by either family */
+  tasksCompleted: number;
+  /** tasks claimed, by either family (a claim of one's own claimed task counts too) */
+  tasksClaimed: number;
+}
+
+/** The operation a dropAfterProcessing fault hits. */
+export type BawFaultKind = 'start' | 'claim' | 'complete';
+const FAULT_KINDS: BawFaultKind[] = ['start', 'claim', 'complete'];
+
 export interface BawRequestRecord {
   method: string;
   /** URL path without the query string */
@@ -70,6 +92,8 @@ export interface BawRequestRecord {
   /** raw request target (path and query string) */
   url: string;
   headers: Record<string, string | string[] | undefined>;
+  /** the request body as text (bounded like every body) */
+  body: string;
 }
 
 export interface BawSimulator {
@@ -78,11 +102,19 @@ export interface BawSimulator {
   /** http://127.0.0.1:41234 */
   origin: string;
   stats: BawStats;
+  operations: BawOperations;
   /** every csrf token and HTTP session is now expired (the next /bpm call: 403 CWTBG0651E) */
   expireSessions(): void;
+  /** zero stats and operations (same objects) */
   resetStats(): void;
-  /** put the seed data back (instances, tasks); logins are kept */
+  /** put the seed data back (instances, tasks) and disarm faults; logins are kept */
   resetData(): void;
+  /** the next successful `kind` call is processed, then its socket destroyed without an answer (once per call) */
+  dropAfterProcessing(kind: BawFaultKind): void;
+  /** the next `kind` call is not processed: its socket is destroyed before any work (once per call) */
+  dropBeforeProcessing(kind: BawFaultKind): void;
+  /** one new instance of the named BPD (default: Vacation request) holding `count` ready tasks; returns their ids */
+  bulkCreateTasks(count: number, bpdName?: string): string[];
   /** every request seen (except /_sim control calls), the last 1000 */
   requests: BawRequestRecord[];
   close(): Promise<void>;
@@ -112,6 +144,8 @@ interface Ctx {
   truncated: boolean;
   cookies: Map<string, string[]>;
   setCookies: string[];
+  /** the request was processed: destroy the socket instead of answering (an armed dropAfterProcessing fault) */
+  drop?: boolean;
 }
 
 const JSON_TYPE = 'application/json';
@@ -157,8 +191,12 @@ const SEARCH_TASK_STATE: Record<TaskState, string> = {
   completed: 'State_finished',
   failed: 'State_failed',
 };
-const TASK_SEARCH_KEYS = new Set(['conditions', 'fields', 'aliases', 'sort', 'interaction', 'shared', 'teamDashboard', 'filterByCurrentUser']);
-const TASK_SEARCH_FIELDS = new Set(['instanceId', 'instanceName', 'instanceStatus', 'taskStatus', 'taskSubject', 'bpdName', 'assignedToUser', 'processAppAcronym']);
+/** The properties of a SavedSearchDefinition, the task search body [V3 PPB]: anything else is 400 CWTBG0618E. */
+const TASK_SEARCH_KEYS = ['size', 'interaction', 'owner', 'shared', 'teams', 'conditions', 'fields', 'id', 'aliases', 'organization', 'name', 'sort'];
+const TASK_SEARCH_FIELDS = new Set(['instanceId', 'instanceName', 'instanceStatus', 'taskStatus', 'taskSubject', 'bpdName', 'assignedToUser', 'processAppAcronym', 'taskActivityType']);
+/** The task search counts at most this many matches (`countLimit`) [V3 PPB]. */
+const TASK_COUNT_LIMIT = 500;
+const INSTANCE_STATUSES = ['Active', 'Completed', 'Failed', 'Terminated', 'Suspended', 'Late', 'AtRisk'];
 
 class HttpDone extends Error {}
 
@@ -186,12 +224,16 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
   const wleXsrfRejectStatus = options.wleXsrfRejectStatus ?? 403;
   const wleNotFoundStatus = options.wleNotFoundStatus ?? 404;
   const directory = new Set([...Object.keys(users), ...SEED_USERS]);
+  const teamMembers = options.teamMembers;
 
   const store = new BawStore();
   const tokens = new Map<string, CsrfToken>();
   const ltpas = new Map<string, Ltpa>();
   const sessions = new Map<string, HttpSession>();
   const stats: BawStats = { logins: 0, loginFailures: 0, csrfRejections: 0, unauthorized: 0, apiCalls: 0 };
+  const operations: BawOperations = { instancesStarted: 0, tasksCompleted: 0, tasksClaimed: 0 };
+  const faults = new Map<BawFaultKind, number>();
+  const earlyFaults = new Map<BawFaultKind, number>();
   const requests: BawRequestRecord[] = [];
 
   const resetStats = (): void => {
@@ -200,6 +242,45 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
     stats.csrfRejections = 0;
     stats.unauthorized = 0;
     stats.apiCalls = 0;
+    operations.instancesStarted = 0;
+    operations.tasksCompleted = 0;
+    operations.tasksClaimed = 0;
+  };
+  const resetData = (): void => {
+    store.reseed();
+    faults.clear();
+    earlyFaults.clear();
+  };
+  const dropAfterProcessing = (kind: BawFaultKind): void => {
+    faults.set(kind, (faults.get(kind) ?? 0) + 1);
+  };
+  const dropBeforeProcessing = (kind: BawFaultKind): void => {
+    earlyFaults.set(kind, (earlyFaults.get(kind) ?? 0) + 1);
+  };
+  /** About to do a `kind` operation: an armed early fault destroys the socket first, nothing done. */
+  function beforeProcessing(ctx: Ctx, kind: BawFaultKind): void {
+    const armed = earlyFaults.get(kind) ?? 0;
+    if (armed === 0) return;
+    if (armed === 1) earlyFaults.delete(kind);
+    else earlyFaults.set(kind, armed - 1);
+    ctx.drop = true;
+    send(ctx, 500);
+  }
+  /** The operation took effect: it is counted, and an armed fault for it turns the answer into a destroyed socket. */
+  function processed(ctx: Ctx, kind: BawFaultKind): void {
+    if (kind === 'start') operations.instancesStarted++;
+    else if (kind === 'claim') operations.tasksClaimed++;
+    else operations.tasksCompleted++;
+    const armed = faults.get(kind) ?? 0;
+    if (armed === 0) return;
+    if (armed === 1) faults.delete(kind);
+    else faults.set(kind, armed - 1);
+    ctx.drop = true;
+  }
+  const bulkCreateTasks = (count: number, bpdName = BPD_VACATION.name): string[] => {
+    const bpd = BPDS.find((b) => b.name === bpdName);
+    if (!bpd) throw new Error(`no BPD named ${bpdName}`);
+    return store.bulkCreateTasks(count, bpd, SEED_USERS[0]!, now());
   };
   const expireSessions = (): void => {
     tokens.clear();
@@ -214,6 +295,10 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
 
   function send(ctx: Ctx, status: number, body?: string, contentType?: string, extra?: Record<string, string>): never {
     const { res } = ctx;
+    if (ctx.drop) {
+      ctx.req.socket.destroy();
+      throw new HttpDone();
+    }
     if (!res.headersSent) {
       const headers: http.OutgoingHttpHeaders = { ...extra };
       if (ctx.setCookies.length > 0) headers['Set-Cookie'] = ctx.setCookies;
@@ -455,7 +540,10 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
       last_modification_time: isoDate(t.modified),
       completion_time: t.completed === null ? null : isoDate(t.completed),
     };
-    if (parts.has('data') || parts.has('all')) out.data = { ...t.data };
+    if ((parts.has('data') || parts.has('all')) && inst) {
+      out.data = { input: dataObjects(inst.bpd.inputs, inst.variables), output: dataObjects(inst.bpd.taskOutputs, t.data), internal: [] };
+    }
+    if (parts.has('actions') || parts.has('all')) out.actions = isOpen(t) ? ['claim', 'complete', 'fail'] : [];
     return out;
   }
 
@@ -538,6 +626,7 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
   }
 
   function startProcessBpm(ctx: Ctx, user: string): never {
+    beforeProcessing(ctx, 'start');
     if (readOnly.has(user)) return bpmForbidden(ctx, user, 'start a process instance');
     const model = ctx.query.get('model');
     if (!model) return bpmError(ctx, 400, CODE.invalidParameter, "The parameter 'model' is required.", ['model']);
@@ -554,30 +643,33 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
     }
     if (ctx.truncated) return bpmError(ctx, 413, CODE.invalidParameter, 'The request body is too large.');
     const parsed = jsonBody(ctx);
-    const variables: Record<string, unknown> = {};
+    let variables: Record<string, unknown> = {};
     if (parsed.kind === 'invalid') return bpmError(ctx, 400, CODE.invalidParameter, `The request body is not valid JSON: ${parsed.error}`, ['body']);
     if (parsed.kind === 'ok') {
       if (!isPlainObject(parsed.value)) return bpmError(ctx, 400, CODE.invalidParameter, 'The request body must be a JSON object.', ['body']);
-      const input = parsed.value.input;
-      if (input !== undefined && input !== null) {
-        if (!Array.isArray(input)) return bpmError(ctx, 400, CODE.invalidParameter, "The parameter 'input' is invalid: an array is expected.", ['input']);
-        for (const item of input) {
-          if (!isPlainObject(item) || typeof item.name !== 'string' || item.name === '') {
-            return bpmError(ctx, 400, CODE.invalidParameter, "The parameter 'input' is invalid: every item needs a name.", ['input']);
-          }
-          variables[item.name] = item.data === undefined ? null : item.data;
-        }
-      }
+      const read = readDataObjects(parsed.value.input, bpd.inputs, 'input');
+      if ('error' in read) return bpmError(ctx, 400, CODE.invalidParameter, read.error, [read.parameter]);
+      variables = read.values;
     }
     const { instance } = store.start(bpd, snapshot, user, variables, now());
+    processed(ctx, 'start');
     return json(ctx, 201, bpmProcess(instance, optionalParts(ctx)));
   }
 
-  /** A task can be claimed or closed by a user when it is open and not claimed by someone else. */
+  /**
+   * A task can be claimed or closed by a user when it is open, not claimed by someone else, and offered to a group
+   * the user belongs to. [I] The messages name the holder and the completer, so a client can say who got there first.
+   */
   function taskTransition(t: TaskRecord, user: string, fail: (status: number, code: string, message: string, p: string[]) => never): void {
-    if (!isOpen(t)) return fail(409, CODE.conflict, `The task '${t.tkiid}' is already closed.`, [t.tkiid]);
+    if (!isOpen(t)) {
+      const by = t.completedBy ? ` by user '${t.completedBy}'` : '';
+      return fail(409, CODE.conflict, `The task '${t.tkiid}' is already closed (${t.state}${by}).`, [t.tkiid, t.completedBy ?? '']);
+    }
     if (t.state === 'claimed' && t.owner !== user) {
-      return fail(409, CODE.conflict, `The task '${t.tkiid}' is claimed by another user.`, [t.tkiid]);
+      return fail(409, CODE.conflict, `The task '${t.tkiid}' is already claimed by user '${t.owner}'.`, [t.tkiid, t.owner ?? '']);
+    }
+    if (t.owner !== user && teamMembers && !(teamMembers[t.group] ?? []).includes(user)) {
+      return fail(403, CODE.notAuthorized, `The user "${user}" is not a potential owner of the task '${t.tkiid}' (offered to '${t.group}').`, [user, t.tkiid]);
     }
   }
 
@@ -608,6 +700,7 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
       return bpmError(ctx, 404, CODE.notFound, `The resource '${ctx.pathname}' was not found.`, [ctx.pathname]);
     }
     if (ctx.method !== 'POST') return methodNotAllowed(ctx, 'POST');
+    if (action !== 'fail') beforeProcessing(ctx, action);
     if (readOnly.has(user)) return bpmForbidden(ctx, user, `${action} the task '${id}'`);
     if (!t) return bpmError(ctx, 404, CODE.notFound, `The task '${id}' was not found.`, [id]);
     const fail = (status: number, code: string, message: string, p: string[]): never => bpmError(ctx, status, code, message, p);
@@ -617,7 +710,15 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
       if (parsed.kind === 'invalid') return bpmError(ctx, 400, CODE.invalidParameter, `The request body is not valid JSON: ${parsed.error}`, ['body']);
       if (parsed.kind === 'ok') {
         if (!isPlainObject(parsed.value)) return bpmError(ctx, 400, CODE.invalidParameter, 'The request body must be a JSON object.', ['body']);
-        data = parsed.value;
+        if (action === 'complete') {
+          // The complete body holds business data only: {"output":[{name,data}]} [V3 PPB].
+          const outputs = store.instances.get(t.piid)?.bpd.taskOutputs ?? [];
+          const read = readDataObjects(parsed.value.output, outputs, 'output');
+          if ('error' in read) return bpmError(ctx, 400, CODE.invalidParameter, read.error, [read.parameter]);
+          data = read.values;
+        } else {
+          data = parsed.value;
+        }
       }
     }
     taskTransition(t, user, fail);
@@ -625,8 +726,10 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
       t.state = 'claimed';
       t.owner = user;
       t.modified = now();
+      processed(ctx, 'claim');
     } else {
       completeTask(t, user, action === 'complete' ? 'completed' : 'failed', data);
+      if (action === 'complete') processed(ctx, 'complete');
     }
     return json(ctx, 200, bpmTask(t, optionalParts(ctx)));
   }
@@ -668,7 +771,7 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
     );
     const parts = optionalParts(ctx);
     const p = page(ctx, rows, offset, size);
-    return json(ctx, 200, { user_tasks: p.items.map((r) => bpmTask(r, parts)), previous: p.previous, next: p.next });
+    return json(ctx, 200, { user_task_instances: p.items.map((r) => bpmTask(r, parts)), previous: p.previous, next: p.next });
   }
 
   function handleBpm(ctx: Ctx, segs: string[]): never {
@@ -815,6 +918,7 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
       return wleError(ctx, 403, CODE.notAuthorized, `The user "${user}" is not authorized to start the business process definition '${bpd.name}'.`, [user, bpd.name]);
     }
     const { instance } = store.start(bpd, snapshot!, user, variables, now());
+    processed(ctx, 'start');
     return wleOk(ctx, wleInstance(instance, parts));
   }
 
@@ -836,6 +940,7 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
         const data = wleParamsJson(ctx, param(p, 'params'));
         taskTransition(t, user, fail);
         completeTask(t, user, 'completed', data);
+        processed(ctx, 'complete');
         return wleOk(ctx, wleTask(t));
       }
       case 'claim':
@@ -843,6 +948,7 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
         t.state = 'claimed';
         t.owner = user;
         t.modified = now();
+        processed(ctx, 'claim');
         return wleOk(ctx, wleTask(t));
       case 'assign': {
         const targets = ['toMe', 'back', 'toUser', 'toGroup', 'toTeam'].filter((k) => param(p, k) !== undefined);
@@ -874,13 +980,24 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
     }
   }
 
+  /**
+   * PUT tasks: a read sent as PUT [V3 PPB]. `offset` comes in the query; the body is a SavedSearchDefinition whose
+   * `size` is the page size (a `size` in the query is read when the body has none, as older clients send it).
+   * Matches are counted up to TASK_COUNT_LIMIT: beyond it `totalCount` is cut and `countLimitExceeded` is true.
+   */
   function wleTaskSearch(ctx: Ctx, user: string): never {
     const fail = (name: string, value: string): never => wleInvalid(ctx, name, `The value '${value}' is not supported.`);
     const offset = intParam(ctx, 'offset', 0, 0, fail);
-    const size = intParam(ctx, 'size', DEFAULT_TASK_SEARCH_SIZE, 1, fail);
     const calcStats = (ctx.query.get('calcStats') ?? '').toLowerCase() === 'true';
     const badProperty = (name: string): never =>
-      wleError(ctx, 400, CODE.invalidSearchProperty, `The property '${name}' in the task search request is not valid.`, [name]);
+      wleError(
+        ctx,
+        400,
+        CODE.invalidSearchProperty,
+        `Unrecognized field "${name}" (class SavedSearchDefinition), not marked as ignorable (${TASK_SEARCH_KEYS.length} known properties: ${TASK_SEARCH_KEYS.map((k) => `"${k}"`).join(', ')}).`,
+        [name],
+      );
+    const badValue = (name: string): never => wleError(ctx, 400, CODE.invalidSearchProperty, `The value of the property '${name}' in the task search request is not valid.`, [name]);
     const parsed = jsonBody(ctx);
     let body: Record<string, unknown> = {};
     if (parsed.kind === 'invalid') return wleInvalid(ctx, 'body', 'The request body is not valid JSON.');
@@ -888,7 +1005,12 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
       if (!isPlainObject(parsed.value)) return wleInvalid(ctx, 'body', 'The request body must be a JSON object.');
       body = parsed.value;
     }
-    for (const k of Object.keys(body)) if (!TASK_SEARCH_KEYS.has(k)) return badProperty(k);
+    for (const k of Object.keys(body)) if (!TASK_SEARCH_KEYS.includes(k)) return badProperty(k);
+    let size = intParam(ctx, 'size', DEFAULT_TASK_SEARCH_SIZE, 1, fail);
+    if (body.size !== undefined) {
+      if (!Number.isInteger(body.size) || (body.size as number) < 1) return badValue('size');
+      size = body.size as number;
+    }
     const interaction = body.interaction ?? 'claimed_and_available';
     let rows = [...store.tasks.values()];
     switch (interaction) {
@@ -907,15 +1029,15 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
         rows = rows.filter((t) => !isOpen(t));
         break;
       default:
-        return badProperty('interaction');
+        return badValue('interaction');
     }
     const conditions = body.conditions ?? [];
-    if (!Array.isArray(conditions)) return badProperty('conditions');
+    if (!Array.isArray(conditions)) return badValue('conditions');
     for (const c of conditions) {
-      if (!isPlainObject(c) || typeof c.field !== 'string') return badProperty('conditions');
-      if (!TASK_SEARCH_FIELDS.has(c.field)) return badProperty(c.field);
+      if (!isPlainObject(c) || typeof c.field !== 'string') return badValue('conditions');
+      if (!TASK_SEARCH_FIELDS.has(c.field)) return badValue(c.field);
       const op = c.operator ?? 'Equals';
-      if (op !== 'Equals' && op !== 'NotEquals' && op !== 'Contains') return badProperty('operator');
+      if (op !== 'Equals' && op !== 'NotEquals' && op !== 'Contains') return badValue('operator');
       const want = String(c.value ?? '');
       const field = c.field;
       const valueOf = (t: TaskRecord): string => {
@@ -935,6 +1057,8 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
             return inst?.bpd.name ?? '';
           case 'assignedToUser':
             return t.owner ?? '';
+          case 'taskActivityType':
+            return 'USER_TASK';
           default:
             return inst?.bpd.app.acronym ?? '';
         }
@@ -945,12 +1069,24 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
         return op === 'Equals' ? v === want : v !== want;
       });
     }
-    rows.sort((a, b) => Number(a.tkiid) - Number(b.tkiid));
+    const sort = body.sort ?? [];
+    if (!Array.isArray(sort) || sort.some((s) => !isPlainObject(s) || (s.field !== 'taskDueDate' && s.field !== 'taskPriority') || (s.order !== undefined && s.order !== 'ASC' && s.order !== 'DESC'))) {
+      return badValue('sort');
+    }
+    rows.sort((a, b) => {
+      for (const s of sort as Array<{ field: string; order?: string }>) {
+        const diff = s.field === 'taskDueDate' ? a.due - b.due : a.priority - b.priority;
+        if (diff !== 0) return s.order === 'DESC' ? -diff : diff;
+      }
+      return Number(a.tkiid) - Number(b.tkiid);
+    });
     const t0 = now();
     const items = rows.slice(offset, offset + size).map((t) => {
       const inst = store.instances.get(t.piid);
       return {
+        'TASK.TKIID': t.tkiid,
         TKIID: t.tkiid,
+        'PROCESS_INSTANCE.PIID': t.piid,
         TAD_DISPLAY_NAME: t.name,
         TAS_SUBJECT: `Step: ${t.name}`,
         PT_NAME: inst?.bpd.name ?? null,
@@ -965,7 +1101,16 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
         ASSIGNED_TO_ROLE_DISPLAY_NAME: t.owner ? null : t.group,
       };
     });
-    const data: Record<string, unknown> = { items, totalCount: rows.length, offset, size };
+    const data: Record<string, unknown> = {
+      identifier: 'TASK.TKIID',
+      items,
+      offset,
+      size: items.length,
+      requestedSize: size,
+      totalCount: Math.min(rows.length, TASK_COUNT_LIMIT),
+      countLimit: TASK_COUNT_LIMIT,
+      countLimitExceeded: rows.length > TASK_COUNT_LIMIT,
+    };
     if (calcStats) {
       const open = rows.filter(isOpen);
       const overdue = open.filter((t) => t.due <= t0).length;
@@ -973,6 +1118,49 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
       data.stats = { total: rows.length, open: open.length, onTrack: open.length - overdue - atRisk, atRisk, overdue };
     }
     return wleOk(ctx, data);
+  }
+
+  /**
+   * POST (or GET) processes/search [V IBM resource; V3 parameters]: instances filtered by process app acronyms
+   * (projectFilter), statuses, modification time and a name search, newest change first, paged by offset/limit.
+   * An unknown acronym matches nothing: an empty list, not an error.
+   */
+  function wleInstanceSearch(ctx: Ctx): never {
+    const fail = (name: string, value: string): never => wleInvalid(ctx, name, `The value '${value}' is not supported.`);
+    const offset = intParam(ctx, 'offset', 0, 0, fail);
+    const limit = intParam(ctx, 'limit', DEFAULT_TASK_SEARCH_SIZE, 1, fail);
+    const list = (name: string): string[] | undefined => csv(ctx, name);
+    const statuses = list('statusFilter');
+    for (const status of statuses ?? []) if (!INSTANCE_STATUSES.includes(status)) return fail('statusFilter', status);
+    const time = (name: string): number | undefined => {
+      const raw = ctx.query.get(name);
+      if (raw === null || raw === '') return undefined;
+      const t = Date.parse(raw);
+      return Number.isNaN(t) ? fail(name, raw) : t;
+    };
+    const after = time('modifiedAfter');
+    const before = time('modifiedBefore');
+    const projects = list('projectFilter');
+    const term = (ctx.query.get('searchFilter') ?? '').trim().toLowerCase();
+    const rows = [...store.instances.values()]
+      .filter((i) => !projects || projects.includes(i.bpd.app.acronym))
+      .filter((i) => !statuses || statuses.includes(WLE_PROCESS_STATE[i.state][1]))
+      .filter((i) => (after === undefined || i.modified >= after) && (before === undefined || i.modified <= before))
+      .filter((i) => !term || i.name.toLowerCase().includes(term) || i.bpd.app.acronym.toLowerCase() === term)
+      .sort((a, b) => b.modified - a.modified || Number(b.piid) - Number(a.piid));
+    const processes = rows.slice(offset, offset + limit).map((i) => ({
+      piid: i.piid,
+      name: i.name,
+      bpdName: i.bpd.name,
+      executionState: WLE_PROCESS_STATE[i.state][1],
+      snapshotID: i.snapshot.id,
+      projectID: i.bpd.app.processAppId,
+      dueDate: isoDate(i.created + 24 * 3600 * 1000),
+      creationDate: isoDate(i.created),
+      lastModificationTime: isoDate(i.modified),
+      closedDate: i.completed === null ? null : isoDate(i.completed),
+    }));
+    return wleOk(ctx, { processes });
   }
 
   function wleInstanceAction(ctx: Ctx, user: string, id: string): never {
@@ -1022,7 +1210,7 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
     }
     if (ctx.truncated) return wleError(ctx, 413, CODE.invalidParameter, 'The request body is too large.');
     const isGet = ctx.method === 'GET' || ctx.method === 'HEAD';
-    const key = segs.map((s, i) => (i === 1 && (segs[0] === 'process' || segs[0] === 'task') ? '{id}' : s)).join('/');
+    const key = segs.map((s, i) => (i === 1 && (segs[0] === 'process' || segs[0] === 'task' || segs[0] === 'bpddata') ? '{id}' : s)).join('/');
     switch (key) {
       case 'process':
         if (ctx.method !== 'POST') return methodNotAllowed(ctx, 'POST');
@@ -1051,6 +1239,25 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
       case 'tasks':
         if (ctx.method !== 'PUT') return methodNotAllowed(ctx, 'PUT');
         return wleTaskSearch(ctx, user);
+      case 'processes/search':
+        if (ctx.method !== 'POST' && !isGet) return methodNotAllowed(ctx, 'GET, POST');
+        return wleInstanceSearch(ctx);
+      case 'bpddata/{id}': {
+        if (!isGet) return methodNotAllowed(ctx, 'GET');
+        const bpd = store.bpdById(segs[1]!);
+        if (!bpd) return wleError(ctx, wleNotFoundStatus, CODE.notFound, `The business process definition '${segs[1]!}' was not found.`, [segs[1]!]);
+        const snapshotId = ctx.query.get('snapshotId');
+        const branchId = ctx.query.get('branchId');
+        if (!snapshotId && !branchId) return wleInvalid(ctx, 'snapshotId', 'One of snapshotId or branchId is required.');
+        const snapshot = snapshotId ? bpd.app.snapshots.find((sn) => sn.id === snapshotId) : branchId === bpd.app.branchId ? bpd.app.snapshots[0] : undefined;
+        if (!snapshot) return wleInvalid(ctx, snapshotId ? 'snapshotId' : 'branchId', `The ${snapshotId ? 'snapshot' : 'branch'} does not contain the business process definition '${bpd.bpdId}'.`);
+        return wleOk(ctx, bpdData(bpd, snapshot));
+      }
+      case 'processApps':
+        if (!isGet) return methodNotAllowed(ctx, 'GET');
+        return wleOk(ctx, {
+          processAppsList: APPS.map((a) => ({ ID: a.processAppId, name: a.name, shortName: a.acronym, description: '', richDescription: '', defaultVersion: a.snapshots[0]!.acronym })),
+        });
       case 'exposed/process':
         if (!isGet) return methodNotAllowed(ctx, 'GET');
         return wleOk(ctx, {
@@ -1067,6 +1274,8 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
             branchName: b.app.branchName,
             display: b.name,
             tip: true,
+            ID: `${b.bpdId}/${b.app.snapshots[0]!.id}`,
+            subtype: 'process',
             startURL: `${prefix}/rest/bpm/wle/v1/process?action=start&bpdId=${b.bpdId}&processAppId=${b.app.processAppId}`,
           })),
         });
@@ -1099,8 +1308,25 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
       case 'reset':
         if (ctx.method !== 'POST') return methodNotAllowed(ctx, 'POST');
         resetStats();
-        store.reseed();
+        resetData();
         return send(ctx, 204);
+      case 'operations':
+        if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return methodNotAllowed(ctx, 'GET');
+        return json(ctx, 200, { ...operations });
+      case 'drop': {
+        if (ctx.method !== 'POST') return methodNotAllowed(ctx, 'POST');
+        const kind = ctx.query.get('kind') as BawFaultKind;
+        if (!FAULT_KINDS.includes(kind)) return send(ctx, 400, `kind must be one of ${FAULT_KINDS.join(', ')}`, 'text/plain;charset=UTF-8');
+        dropAfterProcessing(kind);
+        return send(ctx, 204);
+      }
+      case 'tasks': {
+        if (ctx.method !== 'POST') return methodNotAllowed(ctx, 'POST');
+        const count = Number(ctx.query.get('count'));
+        if (!Number.isInteger(count) || count < 1 || count > 10000) return send(ctx, 400, 'count must be a whole number from 1 to 10000', 'text/plain;charset=UTF-8');
+        const ids = bulkCreateTasks(count, ctx.query.get('bpd') ?? undefined);
+        return json(ctx, 200, { count, firstId: ids[0], lastId: ids[ids.length - 1] });
+      }
       default:
         return send(ctx, 404, 'Not found', 'text/plain;charset=UTF-8');
     }
@@ -1114,11 +1340,11 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
     const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
     const method = (req.method ?? 'GET').toUpperCase();
     const isSim = pathname.startsWith('/_sim/');
+    const { body, truncated } = await readBody(req, BODY_CAP);
     if (!isSim) {
-      requests.push({ method, path: pathname, url: rawUrl, headers: { ...req.headers } });
+      requests.push({ method, path: pathname, url: rawUrl, headers: { ...req.headers }, body: body.toString('utf8') });
       if (requests.length > 1000) requests.splice(0, requests.length - 1000);
     }
-    const { body, truncated } = await readBody(req, BODY_CAP);
     const ctx: Ctx = {
       req,
       res,
@@ -1158,10 +1384,14 @@ export async function startBawSimulator(options: BawSimulatorOptions = {}): Prom
     url: `${origin}${prefix}`,
     origin,
     stats,
+    operations,
     requests,
     expireSessions,
     resetStats,
-    resetData: () => store.reseed(),
+    resetData,
+    dropAfterProcessing,
+    dropBeforeProcessing,
+    bulkCreateTasks,
     close,
   };
 }

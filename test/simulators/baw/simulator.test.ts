@@ -470,8 +470,8 @@ describe('IBM BAW simulator', function () {
       expect(r.data.actions).to.include('terminate');
       expect(r.data.creation_time).to.equal('2026-03-02T10:00:00.000Z');
       const tasks = await client.req('GET', `/bpm/user-tasks?process_id=${r.data.piid}`);
-      expect(tasks.data.user_tasks).to.have.length(1);
-      expect(tasks.data.user_tasks[0]).to.include({ piid: r.data.piid, name: 'Submit request', state: 'claimed', owner: 'admin' });
+      expect(tasks.data.user_task_instances).to.have.length(1);
+      expect(tasks.data.user_task_instances[0]).to.include({ piid: r.data.piid, name: 'Submit request', state: 'claimed', owner: 'admin' });
       expect((await client.req('GET', `/bpm/processes/${r.data.piid}`)).data.piid).to.equal(r.data.piid);
       // no body at all is fine, and the bpdId works as the model
       expect((await client.req('POST', `/bpm/processes?model=${BPD_HIRING.bpdId}`)).status).to.equal(201);
@@ -509,12 +509,12 @@ describe('IBM BAW simulator', function () {
     it('GET /bpm/user-tasks (and the /bpm/tasks alias), GET /bpm/user-tasks/{id}', async () => {
       const r = await client.req('GET', '/bpm/user-tasks?sort=tkiid:asc');
       expect(r.status).to.equal(200);
-      expect(r.data.user_tasks.map((t: Json) => t.tkiid)).to.deep.equal(['501', '502', '503']);
+      expect(r.data.user_task_instances.map((t: Json) => t.tkiid)).to.deep.equal(['501', '502', '503']);
       expect(r.data.previous).to.equal(null);
       const alias = await client.req('GET', '/bpm/tasks?sort=tkiid:asc');
       expect(alias.data).to.deep.equal(r.data);
       const ready = await client.req('GET', '/bpm/user-tasks?states=ready');
-      expect(ready.data.user_tasks.map((t: Json) => t.tkiid)).to.deep.equal(['501']);
+      expect(ready.data.user_task_instances.map((t: Json) => t.tkiid)).to.deep.equal(['501']);
       const one = await client.req('GET', '/bpm/user-tasks/502');
       expect(one.data).to.include({ tkiid: '502', state: 'claimed', owner: 'jane.doe', piid: '302' });
       expect((await client.req('GET', '/bpm/tasks/501')).data.tkiid).to.equal('501');
@@ -526,10 +526,13 @@ describe('IBM BAW simulator', function () {
       const claim = await client.req('POST', '/bpm/user-tasks/501/claim');
       expect(claim.status).to.equal(200);
       expect(claim.data).to.include({ tkiid: '501', state: 'claimed', owner: 'admin' });
-      const done = await client.req('POST', '/bpm/user-tasks/501/complete?optional_parts=data', { json: { approved: true } });
+      const done = await client.req('POST', '/bpm/user-tasks/501/complete?optional_parts=data', { json: { output: [{ name: 'approved', data: true }] } });
       expect(done.status).to.equal(200);
       expect(done.data.state).to.equal('completed');
-      expect(done.data.data).to.deep.equal({ approved: true });
+      expect(done.data.data.output).to.deep.equal([
+        { name: 'approved', data: true },
+        { name: 'comment', data: '' },
+      ]);
       expect((await client.req('GET', '/bpm/processes/301')).data.state).to.equal('completed');
       expect((await client.req('POST', '/bpm/user-tasks/501/complete')).status).to.equal(409);
       // claimed by someone else
@@ -540,7 +543,7 @@ describe('IBM BAW simulator', function () {
       expect((await client.req('GET', '/bpm/user-tasks/501/claim')).status).to.equal(405);
       // fail a fresh task
       const started = await client.req('POST', `/bpm/processes?model=${VACATION}`);
-      const task = (await client.req('GET', `/bpm/user-tasks?process_id=${started.data.piid}`)).data.user_tasks[0] as Json;
+      const task = (await client.req('GET', `/bpm/user-tasks?process_id=${started.data.piid}`)).data.user_task_instances[0] as Json;
       expect((await client.req('POST', `/bpm/user-tasks/${task.tkiid}/complete`, { body: '{bad', headers: { 'Content-Type': 'application/json' } })).status).to.equal(400);
       const failed = await client.req('POST', `/bpm/user-tasks/${task.tkiid}/fail`, { json: { reason: 'no' } });
       expect(failed.data.state).to.equal('failed');
@@ -676,12 +679,12 @@ describe('IBM BAW simulator', function () {
       expectWleError(await new Client(s.url).req('PUT', '/rest/bpm/wle/v1/task/9999?action=cancel', { basic: true }), 400, 'CWTBG0016E');
     });
 
-    it('PUT tasks: the search envelope with offset/size in the query, stats with calcStats=true', async () => {
-      const r = await client.req('PUT', '/rest/bpm/wle/v1/tasks?calcStats=true&offset=0&size=10', { json: { interaction: 'all', conditions: [] } });
+    it('PUT tasks: the search envelope with offset in the query and the size in the body, stats with calcStats=true', async () => {
+      const r = await client.req('PUT', '/rest/bpm/wle/v1/tasks?calcStats=true&offset=0', { json: { interaction: 'all', conditions: [], size: 10 } });
       expect(r.status).to.equal(200);
       expect(r.data.status).to.equal('200');
       const d = r.data.data as Json;
-      expect(d).to.include({ totalCount: 3, offset: 0, size: 10 });
+      expect(d).to.include({ identifier: 'TASK.TKIID', totalCount: 3, offset: 0, size: 3, requestedSize: 10, countLimit: 500, countLimitExceeded: false });
       expect(d.items.map((i: Json) => i.TKIID)).to.deep.equal(['501', '502', '503']);
       expect(d.items[1]).to.include({ TAD_DISPLAY_NAME: BPD_HIRING.firstTask, PT_NAME: BPD_HIRING.name, STATE: 'State_claimed', PRIORITY: 30 });
       expect(d.items[1].DUE).to.match(/Z$/);
@@ -699,8 +702,8 @@ describe('IBM BAW simulator', function () {
       expect(cond.data.data.items.map((i: Json) => i.TKIID)).to.deep.equal(['501', '503']);
     });
 
-    it('PUT tasks: 400 CWTBG0618E for an invalid property in the body (offset/size belong in the query)', async () => {
-      for (const json of [{ offset: 0 }, { size: 5 }, { bogus: 1 }, { interaction: 'sideways' }, { conditions: [{ field: 'nope', value: 1 }] }]) {
+    it('PUT tasks: 400 CWTBG0618E for an invalid property in the body (offset belongs in the query)', async () => {
+      for (const json of [{ offset: 0 }, { size: 0 }, { bogus: 1 }, { filterByCurrentUser: true }, { interaction: 'sideways' }, { conditions: [{ field: 'nope', value: 1 }] }, { sort: [{ field: 'nope' }] }]) {
         expectWleError(await client.req('PUT', '/rest/bpm/wle/v1/tasks', { json }), 400, 'CWTBG0618E');
       }
       expectWleError(await client.req('PUT', '/rest/bpm/wle/v1/tasks?size=-3'), 400, 'CWTBG0012E');
@@ -744,6 +747,148 @@ describe('IBM BAW simulator', function () {
       expect((await client.req('POST', '/rest/bpm/wle/v1/process/301?action=delete')).status).to.equal(200);
       expect((await client.req('GET', '/rest/bpm/wle/v1/process/301')).status).to.equal(404);
       expectWleError(await client.req('PUT', '/rest/bpm/wle/v1/process/302?action=fly'), 400, 'CWTBG0012E');
+    });
+  });
+
+  describe('operation support: variables, lists, searches, conflicts, counters and faults', () => {
+    beforeEach(async () => {
+      await client.login();
+    });
+    const wle = (p: string): string => `/rest/bpm/wle/v1${p}`;
+    /** A call whose socket the server may destroy: the status, or 'dropped'. */
+    const attempt = (method: string, p: string, json?: unknown): Promise<number | 'dropped'> =>
+      client.req(method, p, json === undefined ? {} : { json }).then(
+        (r) => r.status,
+        () => 'dropped' as const,
+      );
+
+    it('bpddata/{bpdId}: the input variables of a snapshot (or a branch tip) keyed by name; 400 without a version, 404 for an unknown BPD', async () => {
+      const r = await client.req('GET', wle(`/bpddata/${BPD_HIRING.bpdId}?snapshotId=${APP_HIRING.snapshots[1]!.id}`));
+      expect(r.status).to.equal(200);
+      expect(r.data.data).to.deep.include({ bpdId: BPD_HIRING.bpdId, snapshotId: APP_HIRING.snapshots[1]!.id });
+      expect(r.data.data.inputs).to.deep.include({ headcount: { type: 'Integer', isList: false }, skills: { type: 'String', isList: true } });
+      expect((await client.req('GET', wle(`/bpddata/${BPD_HIRING.bpdId}?branchId=${APP_HIRING.branchId}`))).data.data.snapshotId).to.equal(APP_HIRING.snapshots[0]!.id);
+      expectWleError(await client.req('GET', wle(`/bpddata/${BPD_HIRING.bpdId}`)), 400, 'CWTBG0012E');
+      expectWleError(await client.req('GET', wle(`/bpddata/${BPD_HIRING.bpdId}?snapshotId=${APP_VACATION.snapshots[0]!.id}`)), 400, 'CWTBG0012E');
+      expectWleError(await client.req('GET', wle('/bpddata/25.nope?branchId=x')), 404, 'CWTBG0016E');
+    });
+
+    it('processApps and exposed/process name each app by acronym, each startable process with its snapshot', async () => {
+      const apps = (await client.req('GET', wle('/processApps'))).data.data.processAppsList as Json[];
+      expect(apps.map((a) => [a.shortName, a.name])).to.deep.equal([
+        ['HSS', APP_HIRING.name],
+        ['VR', APP_VACATION.name],
+      ]);
+      const exposed = (await client.req('GET', wle('/exposed/process'))).data.data.exposedItemsList as Json[];
+      expect(exposed.find((e) => e.itemID === BPD_HIRING.bpdId)).to.include({ processAppAcronym: 'HSS', display: BPD_HIRING.name, snapshotName: APP_HIRING.snapshots[0]!.name, tip: true });
+    });
+
+    it('POST /bpm/processes checks each input against the declared variables: an undeclared name or a wrong type is 400 naming it', async () => {
+      const start = (input: unknown[]): Promise<Reply> => client.req('POST', `/bpm/processes?model=${VACATION}&container=VR`, { json: { input } });
+      const undeclared = await start([{ name: 'nights', data: 2 }]);
+      expect(undeclared.status).to.equal(400);
+      expect(undeclared.data.error_message_parameters).to.deep.equal(['nights']);
+      expect((await start([{ name: 'days', data: '2' }])).data.error_message).to.match(/'days' is invalid: an Integer is expected/);
+      expect((await start([{ name: 'startDate', data: 'soon' }])).status).to.equal(400);
+      expect((await start([{ name: 'days', data: null }])).status).to.equal(201);
+      expect(sim.operations.instancesStarted).to.equal(1);
+    });
+
+    it('/bpm/user-tasks: input and output variables with optional_parts=data, next-URL pages, an empty list for an unknown model or container', async () => {
+      const one = await client.req('GET', '/bpm/user-tasks/501?optional_parts=data,actions');
+      expect(one.data.data).to.deep.equal({
+        input: [
+          { name: 'requester', data: 'jane.doe' },
+          { name: 'days', data: 3 },
+          { name: 'startDate', data: null },
+          { name: 'reason', data: null },
+        ],
+        output: [
+          { name: 'approved', data: false },
+          { name: 'comment', data: '' },
+        ],
+        internal: [],
+      });
+      expect(one.data.actions).to.deep.equal(['claim', 'complete', 'fail']);
+      expect(sim.bulkCreateTasks(30)).to.have.length(30);
+      const first = await client.req('GET', '/bpm/user-tasks?states=ready&size=25');
+      expect(first.data.user_task_instances).to.have.length(25);
+      const second = await client.req('GET', first.data.next);
+      expect(second.data.user_task_instances).to.have.length(6);
+      expect(second.data.next).to.equal(null);
+      for (const q of ['model=Nope', 'container=ZZ', `model=${VACATION}&container=HSS`, 'process_id=999']) {
+        const r = await client.req('GET', `/bpm/user-tasks?${q}`);
+        expect(r.status, q).to.equal(200);
+        expect(r.data.user_task_instances, q).to.deep.equal([]);
+      }
+    });
+
+    it('complete takes {"output":[{name,data}]} checked against the task outputs; 409 names who holds or completed the task; 403 for one outside its team', async () => {
+      const bad = await client.req('POST', '/bpm/user-tasks/501/complete', { json: { output: [{ name: 'approved', data: 'yes' }] } });
+      expect(bad.status).to.equal(400);
+      expect(bad.data.error_message_parameters).to.deep.equal(['approved']);
+      expect((await client.req('POST', '/bpm/user-tasks/501/complete', { json: { output: [{ name: 'salary', data: 1 }] } })).status).to.equal(400);
+      const claimed = await client.req('POST', '/bpm/user-tasks/502/claim');
+      expect(claimed.status).to.equal(409);
+      expect(claimed.data.error_message).to.equal("CWTBG0017E: The task '502' is already claimed by user 'jane.doe'.");
+      const done = await client.req('POST', '/bpm/user-tasks/503/complete', { json: {} });
+      expect(done.data.error_message).to.equal("CWTBG0017E: The task '503' is already closed (completed by user 'john.smith').");
+      const s = await startExtra({ teamMembers: { Employees: ['jane.doe'] } });
+      const c = new Client(s.url);
+      await c.login();
+      const outsider = await c.req('POST', '/bpm/user-tasks/501/claim');
+      expect(outsider.status).to.equal(403);
+      expect(outsider.data.error_message).to.match(/not a potential owner of the task '501' \(offered to 'Employees'\)/);
+      expect(s.operations).to.deep.equal({ instancesStarted: 0, tasksCompleted: 0, tasksClaimed: 0 });
+    });
+
+    it('PUT tasks: counts at most 500 (countLimitExceeded), sorts by due date, filters human tasks, and lists the 12 properties when one is unknown', async () => {
+      sim.bulkCreateTasks(510);
+      const body = { interaction: 'available', size: 20, conditions: [{ field: 'taskActivityType', operator: 'Equals', value: 'USER_TASK' }], sort: [{ field: 'taskDueDate', order: 'DESC' }] };
+      const r = await client.req('PUT', wle('/tasks?offset=490'), { json: body });
+      expect(r.data.data).to.include({ offset: 490, size: 20, requestedSize: 20, totalCount: 500, countLimit: 500, countLimitExceeded: true });
+      const last = await client.req('PUT', wle('/tasks?offset=500'), { json: body });
+      expect(last.data.data.items).to.have.length(11);
+      expect(last.data.data.items.at(-1)['TASK.TKIID']).to.equal('501');
+      const refused = expectWleError(await client.req('PUT', wle('/tasks'), { json: { offset: 0 } }), 400, 'CWTBG0618E');
+      expect(refused.errorMessage).to.contain('Unrecognized field "offset"').and.contain('"organization"');
+    });
+
+    it('processes/search: by acronyms, statuses, modification time and name, newest first, offset/limit pages; an unknown acronym is an empty list', async () => {
+      const search = async (q: string, method = 'POST'): Promise<Json[]> => {
+        const r = await client.req(method, wle(`/processes/search?${q}`));
+        expect(r.status, q).to.equal(200);
+        return r.data.data.processes as Json[];
+      };
+      expect((await search('')).map((p) => p.piid)).to.deep.equal(['303', '302', '301']);
+      expect((await search('projectFilter=VR', 'GET')).map((p) => p.piid)).to.deep.equal(['303', '301']);
+      expect((await search('projectFilter=VR,HSS&statusFilter=Active')).map((p) => p.piid)).to.deep.equal(['302', '301']);
+      expect((await search('statusFilter=Completed'))[0]).to.include({ piid: '303', bpdName: 'Vacation request', executionState: 'Completed', projectID: APP_VACATION.processAppId });
+      expect((await search('modifiedAfter=2026-01-12T09:00:00Z&modifiedBefore=2026-01-12T10:00:00Z')).map((p) => p.piid)).to.deep.equal(['302']);
+      expect((await search('searchFilter=hr&offset=0&limit=1')).map((p) => p.piid)).to.deep.equal(['302']);
+      expect((await search('offset=1&limit=1')).map((p) => p.piid)).to.deep.equal(['302']);
+      expect(await search('projectFilter=ZZ')).to.deep.equal([]);
+      expectWleError(await client.req('POST', wle('/processes/search?statusFilter=Sleeping')), 400, 'CWTBG0012E');
+      expectWleError(await client.req('POST', wle('/processes/search?modifiedAfter=yesterday')), 400, 'CWTBG0012E');
+    });
+
+    it('drops an armed start after processing it, an armed completion before; counts what took effect; the control endpoints arm and report', async () => {
+      sim.dropAfterProcessing('start');
+      expect(await attempt('POST', `/bpm/processes?model=${VACATION}`, { input: [] })).to.equal('dropped');
+      expect(sim.operations.instancesStarted).to.equal(1);
+      expect(await attempt('POST', `/bpm/processes?model=${VACATION}`, { input: [] })).to.equal(201);
+      sim.dropBeforeProcessing('complete');
+      expect(await attempt('POST', '/bpm/user-tasks/501/complete', {})).to.equal('dropped');
+      expect((await client.req('GET', '/bpm/user-tasks/501')).data.state).to.equal('ready');
+      expect(await attempt('POST', '/bpm/user-tasks/501/complete', {})).to.equal(200);
+      expect((await fetch(`${sim.origin}/_sim/drop?kind=claim`, { method: 'POST' })).status).to.equal(204);
+      expect(await attempt('POST', '/bpm/user-tasks/504/claim')).to.equal('dropped');
+      expect(await (await fetch(`${sim.origin}/_sim/operations`)).json()).to.deep.equal({ instancesStarted: 2, tasksCompleted: 1, tasksClaimed: 1 });
+      expect((await fetch(`${sim.origin}/_sim/drop?kind=everything`, { method: 'POST' })).status).to.equal(400);
+      const bulk = await fetch(`${sim.origin}/_sim/tasks?count=3`, { method: 'POST' });
+      expect(await bulk.json()).to.deep.include({ count: 3 });
+      expect((await fetch(`${sim.origin}/_sim/reset`, { method: 'POST' })).status).to.equal(204);
+      expect(sim.operations).to.deep.equal({ instancesStarted: 0, tasksCompleted: 0, tasksClaimed: 0 });
     });
   });
 
@@ -858,12 +1003,12 @@ describe('IBM BAW simulator', function () {
         Array.from({ length: 30 }, (_, i) =>
           i % 2 === 0
             ? client.req('POST', startUrl({ params: JSON.stringify({ i }) })).then((r) => r.data.data.piid as string)
-            : client.req('POST', `/bpm/processes?model=${VACATION}`, { json: { input: [{ name: 'i', data: i }] } }).then((r) => r.data.piid as string),
+            : client.req('POST', `/bpm/processes?model=${VACATION}`, { json: { input: [{ name: 'days', data: i }] } }).then((r) => r.data.piid as string),
         ),
       );
       expect(new Set(starts).size).to.equal(30);
       const all = await client.req('GET', '/bpm/user-tasks?size=100');
-      expect(all.data.user_tasks).to.have.length(33);
+      expect(all.data.user_task_instances).to.have.length(33);
     });
 
     it('survives malformed input', async () => {

@@ -270,26 +270,36 @@ export function matchDocs(docs: DocRecord[], q: ParsedQuery): ScoredDoc[] {
   return out;
 }
 
-export type SortMode = 'relevance' | 'date' | 'adate' | 'title' | 'dtitle' | 'url' | 'durl';
+/** Funnelback's sort values; `meta<class>` and `dmeta<class>` sort by a metadata class, ascending or descending. */
+export type SortMode = 'relevance' | 'date' | 'adate' | 'title' | 'dtitle' | 'url' | 'durl' | `meta${string}` | `dmeta${string}`;
 
 export function sortMode(value: string | null): SortMode {
-  switch ((value ?? '').toLowerCase()) {
+  const given = (value ?? '').trim();
+  if (/^d?meta[A-Za-z0-9_]+$/.test(given)) return given as SortMode;
+  switch (given.toLowerCase()) {
     case 'date':
     case 'adate':
     case 'title':
     case 'dtitle':
     case 'url':
     case 'durl':
-      return value!.toLowerCase() as SortMode;
+      return given.toLowerCase() as SortMode;
     default:
       return 'relevance';
   }
+}
+
+function metadataOrder(a: DocRecord, b: DocRecord, metadataClass: string): number {
+  const first = (doc: DocRecord): string => doc.metadata[metadataClass]?.[0] ?? '';
+  return first(a).localeCompare(first(b));
 }
 
 /** Fully matching documents first, then partial matches; each group in the sort order. */
 export function rank(scored: ScoredDoc[], mode: SortMode): ScoredDoc[] {
   const cmp = (a: ScoredDoc, b: ScoredDoc): number => {
     if (a.full !== b.full) return a.full ? -1 : 1;
+    if (mode.startsWith('dmeta')) return metadataOrder(b.doc, a.doc, mode.slice(5)) || a.doc.url.localeCompare(b.doc.url);
+    if (mode.startsWith('meta')) return metadataOrder(a.doc, b.doc, mode.slice(4)) || a.doc.url.localeCompare(b.doc.url);
     switch (mode) {
       case 'date':
         return b.doc.date - a.doc.date || a.doc.url.localeCompare(b.doc.url);

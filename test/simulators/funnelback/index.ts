@@ -2,8 +2,10 @@
  * Funnelback / Squiz DXP Search simulator: admin API login with the
  * X-Security-Token response header, token-only admin API (login tokens that
  * expire and die on a "server restart", non-expiring application tokens per
- * user and per client), generic admin resources, the push API collection
- * state, and the public search API /s/search.json over a seeded corpus.
+ * user and per client), generic admin resources, the push API (collection
+ * state; documents put and deleted by key, then committed into the index),
+ * the public search API /s/search.json and the bulk /s/all-results.json over
+ * a seeded corpus.
  *
  * Wire behaviour follows /work/shared/notes/vendor-protocols.md section E and
  * its "Simulator checklist → Funnelback". Facts tagged [I] there are options
@@ -14,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mediaType, parseForm, readBody, safeDecode } from '../http-util';
 import { listenOnLoopback } from '../listen';
 import { parseAuthorization } from './authorization';
+import { canonicalKey, metadataHeaders, PushIndex, type PushedDocument } from './push-index';
 import {
   FACETS,
   FunnelbackStore,
@@ -23,7 +26,10 @@ import {
   sortMode,
   type CollectionRecord,
   type DocRecord,
+  type ScoredDoc,
 } from './data';
+
+export type { PushedDocument } from './push-index';
 
 export interface FunnelbackUser {
   password: string;
@@ -65,6 +71,17 @@ export interface FunnelbackSimulatorOptions {
   searchRejectsBadCredentials?: boolean;
   /** state reported by the push API; default 'STOPPED' */
   pushState?: string;
+  /**
+   * a search without a query [I]: 'noSearch' runs nothing (resultPacket null, error null; default),
+   * 'error' sets the error node MissingParameter (query), with the unknownCollectionStatus status
+   */
+  missingQuery?: 'noSearch' | 'error';
+  /** HTTP status of an all-results.json error (unknown collection, missing parameter) [I]; default 400 */
+  allResultsErrorStatus?: number;
+  /** the field of a push PUT or DELETE answer that echoes the canonical key [I]; default 'key' */
+  pushKeyField?: 'key' | 'canonicalUri';
+  /** DELETE of a key the push data source does not hold [I]: 'ok' (200, default: a removal is queued anyway) or 'notFound' (404) */
+  deleteUnknownKey?: 'ok' | 'notFound';
 }
 
 /**
@@ -81,6 +98,22 @@ export interface FunnelbackStats {
   apiCalls: number;
 }
 
+/** Writes that really took effect, answered or not (see dropAfterProcessing). */
+export interface FunnelbackOperations {
+  /** push PUTs stored (queued until a commit) */
+  documentsPushed: number;
+  /** push DELETEs queued */
+  documentsDeleted: number;
+  /** push commits */
+  commits: number;
+  applicationTokensCreated: number;
+  applicationTokensRevoked: number;
+}
+
+/** The write a dropAfterProcessing fault hits. */
+export type FunnelbackFaultKind = 'pushDocument' | 'deleteDocument' | 'commit' | 'createApplicationToken';
+const FAULT_KINDS: FunnelbackFaultKind[] = ['pushDocument', 'deleteDocument', 'commit', 'createApplicationToken'];
+
 export interface FunnelbackRequestRecord {
   method: string;
   /** URL path without the query string */
@@ -96,10 +129,18 @@ export interface FunnelbackSimulator {
   /** http://127.0.0.1:41234 */
   origin: string;
   stats: FunnelbackStats;
+  /** side effects; reset by resetStats() */
+  operations: FunnelbackOperations;
+  /** every document a push PUT stored (answered or not), in order; emptied by resetData() */
+  pushedDocuments: readonly PushedDocument[];
+  /** changes queued on a push data source and not committed yet */
+  pendingChanges(collection: string): number;
+  /** the next `kind` write is done, then its socket destroyed without an answer (once per call; they add up) */
+  dropAfterProcessing(kind: FunnelbackFaultKind): void;
   /** a "server restart": every login token is invalid now; application tokens survive */
   expireSessions(): void;
   resetStats(): void;
-  /** put the seed data back (corpus, collections) and drop every application token; login tokens are kept */
+  /** put the seed data back (corpus, collections, no pushed documents) and drop every application token and armed fault; login tokens are kept */
   resetData(): void;
   /** every request seen (except /_sim control calls), the last 1000 */
   requests: FunnelbackRequestRecord[];
@@ -142,6 +183,8 @@ interface Ctx {
   query: URLSearchParams;
   body: Buffer;
   truncated: boolean;
+  /** the request was processed: destroy the socket instead of answering (an armed dropAfterProcessing fault) */
+  drop?: boolean;
 }
 
 const JSON_UTF8 = 'application/json;charset=UTF-8';
@@ -170,11 +213,18 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
   const metadataField = options.resultMetadataField ?? 'listMetadata';
   const searchRejectsBadCredentials = options.searchRejectsBadCredentials ?? true;
   const pushState = options.pushState ?? 'STOPPED';
+  const missingQuery = options.missingQuery ?? 'noSearch';
+  const allResultsErrorStatus = options.allResultsErrorStatus ?? 400;
+  const pushKeyField = options.pushKeyField ?? 'key';
+  const deleteUnknownKey = options.deleteUnknownKey ?? 'ok';
 
   const store = new FunnelbackStore();
+  const push = new PushIndex(store);
+  const faults = new Map<FunnelbackFaultKind, number>();
   const loginTokens = new Map<string, LoginToken>();
   const appTokens = new Map<string, ApplicationToken>();
   const stats: FunnelbackStats = { logins: 0, loginFailures: 0, unauthorized: 0, apiCalls: 0 };
+  const operations: FunnelbackOperations = { documentsPushed: 0, documentsDeleted: 0, commits: 0, applicationTokensCreated: 0, applicationTokensRevoked: 0 };
   const requests: FunnelbackRequestRecord[] = [];
 
   const resetStats = (): void => {
@@ -182,12 +232,26 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
     stats.loginFailures = 0;
     stats.unauthorized = 0;
     stats.apiCalls = 0;
+    for (const key of Object.keys(operations) as Array<keyof FunnelbackOperations>) operations[key] = 0;
   };
   const expireSessions = (): void => loginTokens.clear();
   const resetData = (): void => {
     store.reseed();
+    push.reset();
     appTokens.clear();
+    faults.clear();
   };
+  const dropAfterProcessing = (kind: FunnelbackFaultKind): void => {
+    faults.set(kind, (faults.get(kind) ?? 0) + 1);
+  };
+  /** The write took effect: an armed fault for it turns the answer into a destroyed socket. */
+  function processed(ctx: Ctx, kind: FunnelbackFaultKind): void {
+    const armed = faults.get(kind) ?? 0;
+    if (armed === 0) return;
+    if (armed === 1) faults.delete(kind);
+    else faults.set(kind, armed - 1);
+    ctx.drop = true;
+  }
 
   const hasUser = (name: string): boolean => Object.prototype.hasOwnProperty.call(users, name);
   const newSecret = (): string => randomBytes(32).toString('base64url');
@@ -196,6 +260,10 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
 
   function send(ctx: Ctx, status: number, body?: string, contentType?: string, extra?: Record<string, string>): never {
     const { res } = ctx;
+    if (ctx.drop) {
+      ctx.req.socket.destroy();
+      throw new HttpDone();
+    }
     if (!res.headersSent) {
       if (extra) for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
       const buf = body === undefined ? Buffer.alloc(0) : Buffer.from(body, 'utf8');
@@ -364,12 +432,15 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
         if (old) appTokens.delete(old.token);
         const t: ApplicationToken = { name: b, token: newSecret(), createdBy: who.userName, created: clock() };
         appTokens.set(t.token, t);
+        operations.applicationTokensCreated++;
+        processed(ctx, 'createApplicationToken');
         return json(ctx, createStatus, { ...userTokenView(t), token: t.token });
       }
       if (ctx.method === 'DELETE') {
         const t = findUserToken(who.userName, b);
         if (!t) return notFound(ctx, `No application token named ${b}`);
         appTokens.delete(t.token);
+        operations.applicationTokensRevoked++;
         return send(ctx, 204);
       }
       if (ctx.method === 'GET' || ctx.method === 'HEAD') {
@@ -403,12 +474,15 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
           created: clock(),
         };
         appTokens.set(t.token, t);
+        operations.applicationTokensCreated++;
+        processed(ctx, 'createApplicationToken');
         return json(ctx, createStatus, { ...clientTokenView(t), token: t.token, username: t.username, password: t.password });
       }
       if (ctx.method === 'DELETE') {
         const t = findClientToken(b, d);
         if (!t) return notFound(ctx, `No application token named ${d} for client ${b}`);
         appTokens.delete(t.token);
+        operations.applicationTokensRevoked++;
         return send(ctx, 204);
       }
       if (ctx.method === 'GET' || ctx.method === 'HEAD') {
@@ -462,12 +536,44 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
     const viaBasic = viaToken ? undefined : principalFromBasic(ctx).principal;
     if (!viaToken && !viaBasic) return unauthorized(ctx);
     const [version, coll, id, leaf, ...more] = segs;
-    if (version === 'v1' && coll === 'collections' && id !== undefined && leaf === 'state' && more.length === 0) {
+    if ((version !== 'v1' && version !== 'v2') || coll !== 'collections' || id === undefined || more.length > 0) return notFound(ctx);
+    // [I] the push API knows push data sources only: another collection is as unknown as a missing one
+    if (!push.isPushCollection(id)) return notFound(ctx, `Collection ${id} does not exist or is not a push collection`);
+    if (leaf === 'state') {
       if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return methodNotAllowed(ctx, 'GET');
-      if (!store.collections.has(id)) return notFound(ctx, `Collection ${id} does not exist`);
       return json(ctx, 200, { state: pushState });
     }
+    if (leaf === 'documents') return handlePushDocument(ctx, id);
+    if (leaf === 'commit') {
+      if (ctx.method !== 'POST') return methodNotAllowed(ctx, 'POST');
+      push.commit(id, clock());
+      operations.commits++;
+      processed(ctx, 'commit');
+      return json(ctx, 200, {});
+    }
     return notFound(ctx);
+  }
+
+  /** PUT or DELETE …/documents?key=<URI>: an upsert or a removal by the canonical key, queued until a commit. */
+  function handlePushDocument(ctx: Ctx, collection: string): never {
+    if (ctx.method !== 'PUT' && ctx.method !== 'DELETE') return methodNotAllowed(ctx, 'PUT, DELETE');
+    const given = ctx.query.get('key');
+    if (given === null || given === '') return errorJson(ctx, 400, 'Bad Request', 'The key parameter is required');
+    const key = canonicalKey(given);
+    if (key === undefined) return errorJson(ctx, 400, 'Bad Request', `The key ${given} is not a valid URI with a scheme`);
+    if (ctx.method === 'DELETE') {
+      if (deleteUnknownKey === 'notFound' && !push.has(collection, key)) return notFound(ctx, `No document with the key ${key}`);
+      push.delete(collection, key);
+      operations.documentsDeleted++;
+      processed(ctx, 'deleteDocument');
+      return json(ctx, 200, { [pushKeyField]: key });
+    }
+    const contentType = ctx.req.headers['content-type'];
+    if (!contentType) return errorJson(ctx, 415, 'Unsupported Media Type', 'The document needs a Content-Type');
+    push.put({ collection, key, contentType, content: ctx.body, metadata: metadataHeaders(ctx.req.headers) }, clock());
+    operations.documentsPushed++;
+    processed(ctx, 'pushDocument');
+    return json(ctx, 200, { [pushKeyField]: key });
   }
 
   // ---------------------------------------------------------------- search API
@@ -530,57 +636,35 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
     return `?${q.toString()}`;
   }
 
-  function handleSearch(ctx: Ctx): never {
-    stats.apiCalls++;
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return send(ctx, 405, 'Method Not Allowed', TEXT_UTF8, { Allow: 'GET' });
-    if (searchRejectsBadCredentials) {
-      const token = securityToken(ctx);
-      if (token !== undefined && !principalFromToken(token)) return unauthorized(ctx);
-      const basic = principalFromBasic(ctx);
-      if (basic.present && !basic.principal) return unauthorized(ctx);
-    }
-    const collectionId = ctx.query.get('collection');
-    const queryText = ctx.query.get('query');
-    const profile = ctx.query.get('profile') || '_default';
-    const selected = selectedFacetValues(ctx);
-    const question: Record<string, unknown> = {
-      originalQuery: queryText,
-      query: queryText,
-      collection: null,
-      profile,
-      form: ctx.query.get('form') || 'simple',
-      inputParameters: inputParameters(ctx),
-      selectedFacets: [...selected.keys()],
-    };
-    const collection = collectionId ? store.collections.get(collectionId) : undefined;
-    if (!collection) {
-      const error =
-        collectionId === null || collectionId === ''
-          ? { reason: 'MissingParameter', additionalData: 'collection' }
-          : { reason: 'InvalidCollection', additionalData: collectionId };
-      return json(ctx, unknownCollectionStatus, { question, response: { resultPacket: null, facets: [] }, error });
-    }
-    question.collection = { id: collection.id, type: collection.type };
-    if (queryText === null || queryText.trim() === '') {
-      // no query: nothing is run (use !nullquery to list everything)
-      return json(ctx, 200, { question, response: { resultPacket: null, facets: [] }, error: null });
-    }
+  /** Credentials are not needed on the search API, but wrong ones are refused (searchRejectsBadCredentials). */
+  function checkSearchCredentials(ctx: Ctx): void {
+    if (!searchRejectsBadCredentials) return;
+    const token = securityToken(ctx);
+    if (token !== undefined && !principalFromToken(token)) return unauthorized(ctx);
+    const basic = principalFromBasic(ctx);
+    if (basic.present && !basic.principal) return unauthorized(ctx);
+  }
 
-    const parsed = parseQuery(queryText);
-    let matched = matchDocs(store.docsOf(collection), parsed);
-    for (const sel of selected.values()) {
+  /** The error node for a missing or unknown collection; undefined when the collection is known. */
+  function collectionError(collectionId: string | null): { reason: string; additionalData: string } | undefined {
+    if (collectionId === null || collectionId === '') return { reason: 'MissingParameter', additionalData: 'collection' };
+    if (!store.collections.has(collectionId)) return { reason: 'InvalidCollection', additionalData: collectionId };
+    return undefined;
+  }
+
+  /** The matching documents in the sort order, facet selections applied. */
+  function rankedMatches(ctx: Ctx, collection: CollectionRecord, queryText: string): ScoredDoc[] {
+    let matched = matchDocs(store.docsOf(collection), parseQuery(queryText));
+    for (const sel of selectedFacetValues(ctx).values()) {
       const wanted = new Set(sel.values.map((v) => v.toLowerCase()));
       matched = matched.filter((m) => (m.doc.metadata[sel.metadataClass] ?? []).some((v) => wanted.has(v.toLowerCase())));
     }
-    const ranked = rank(matched, sortMode(ctx.query.get('sort')));
-    const numRanks = positiveInt(ctx.query.get('num_ranks'), 10);
-    const startRank = positiveInt(ctx.query.get('start_rank'), 1);
-    const page = ranked.slice(startRank - 1, startRank - 1 + numRanks);
-    const maxRaw = Math.max(0, ...ranked.map((m) => m.raw));
-    const total = ranked.length;
-    const fully = ranked.filter((m) => m.full).length;
-    const results = page.map((m, i) => ({
-      rank: startRank + i,
+    return rank(matched, sortMode(ctx.query.get('sort')));
+  }
+
+  function resultRecord(m: ScoredDoc, rankNumber: number, maxRaw: number): Record<string, unknown> {
+    return {
+      rank: rankNumber,
       score: maxRaw > 0 ? Math.max(1, Math.round((m.raw / maxRaw) * 1000)) : 0,
       title: m.doc.title,
       collection: m.doc.dataSource,
@@ -593,7 +677,72 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
       fileType: m.doc.fileType,
       fileSize: m.doc.fileSize,
       [metadataField]: metadataOf(m.doc),
-    }));
+    };
+  }
+
+  /** Facets over every match (selected values included), each value with the URL that toggles it (vendor notes 6). */
+  function facetsOf(ctx: Ctx, ranked: ScoredDoc[]): Array<Record<string, unknown>> {
+    const selected = selectedFacetValues(ctx);
+    return FACETS.map((f) => {
+      const counts = new Map<string, number>();
+      for (const m of ranked) for (const v of m.doc.metadata[f.metadataClass] ?? []) counts.set(v, (counts.get(v) ?? 0) + 1);
+      const param = `f.${f.name}|${f.metadataClass}`;
+      const sel = selected.get(f.name);
+      const allValues = [...counts]
+        .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+        .map(([label, count]) => {
+          const isSelected = sel?.values.some((v) => v.toLowerCase() === label.toLowerCase()) ?? false;
+          // no queryStringParamName / queryStringParamValue: search.json leaves them out (@JsonIgnore)
+          return { label, count, data: label, constraint: f.metadataClass, selected: isSelected, toggleUrl: toggleUrl(ctx, param, label, isSelected) };
+        });
+      const unselectAll = new URLSearchParams(ctx.query);
+      unselectAll.delete(param);
+      unselectAll.delete('start_rank');
+      return {
+        name: f.name,
+        selectionType: 'MULTIPLE',
+        constraintJoin: 'OR',
+        unselectAllUrl: `?${unselectAll.toString()}`,
+        selectedValues: allValues.filter((v) => v.selected),
+        allValues,
+      };
+    });
+  }
+
+  function handleSearch(ctx: Ctx): never {
+    stats.apiCalls++;
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return send(ctx, 405, 'Method Not Allowed', TEXT_UTF8, { Allow: 'GET' });
+    checkSearchCredentials(ctx);
+    const collectionId = ctx.query.get('collection');
+    const queryText = ctx.query.get('query');
+    const profile = ctx.query.get('profile') || '_default';
+    const question: Record<string, unknown> = {
+      originalQuery: queryText,
+      query: queryText,
+      collection: null,
+      profile,
+      form: ctx.query.get('form') || 'simple',
+      inputParameters: inputParameters(ctx),
+      selectedFacets: [...selectedFacetValues(ctx).keys()],
+    };
+    const failed = (error: Record<string, unknown>): never => json(ctx, unknownCollectionStatus, { question, response: { resultPacket: null, facets: [] }, error });
+    const error = collectionError(collectionId);
+    if (error) return failed(error);
+    const collection = store.collections.get(collectionId!)!;
+    question.collection = { id: collection.id, type: collection.type };
+    if (queryText === null || queryText.trim() === '') {
+      if (missingQuery === 'error') return failed({ reason: 'MissingParameter', additionalData: 'query' });
+      // no query: nothing is run (use !nullquery to list everything)
+      return json(ctx, 200, { question, response: { resultPacket: null, facets: [] }, error: null });
+    }
+
+    const ranked = rankedMatches(ctx, collection, queryText);
+    const numRanks = positiveInt(ctx.query.get('num_ranks'), 10);
+    const startRank = positiveInt(ctx.query.get('start_rank'), 1);
+    const page = ranked.slice(startRank - 1, startRank - 1 + numRanks);
+    const maxRaw = Math.max(0, ...ranked.map((m) => m.raw));
+    const total = ranked.length;
+    const fully = ranked.filter((m) => m.full).length;
     const currStart = page.length > 0 ? startRank : 0;
     const currEnd = page.length > 0 ? startRank + page.length - 1 : 0;
     const resultsSummary = {
@@ -608,39 +757,43 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
       nextStart: startRank - 1 + numRanks < total ? startRank + numRanks : null,
       estimatedCounts: false,
     };
-    const facets = FACETS.map((f) => {
-      const counts = new Map<string, number>();
-      for (const m of ranked) for (const v of m.doc.metadata[f.metadataClass] ?? []) counts.set(v, (counts.get(v) ?? 0) + 1);
-      const param = `f.${f.name}|${f.metadataClass}`;
-      const sel = selected.get(f.name);
-      const allValues = [...counts]
-        .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
-        .map(([label, count]) => {
-          const isSelected = sel?.values.some((v) => v.toLowerCase() === label.toLowerCase()) ?? false;
-          return {
-            label,
-            count,
-            data: label,
-            selected: isSelected,
-            queryStringParamName: param,
-            queryStringParamValue: label,
-            toggleUrl: toggleUrl(ctx, param, label, isSelected),
-          };
-        });
-      return { name: f.name, selectedValues: allValues.filter((v) => v.selected), allValues };
-    });
     const resultPacket = {
       query: queryText,
-      queryAsProcessed: parsed.processed,
+      queryAsProcessed: parseQuery(queryText).processed,
       collection: collection.id,
       resultsSummary,
-      results,
+      results: page.map((m, i) => resultRecord(m, startRank + i, maxRaw)),
       details: { collectionUpdated: collection.updated, collectionSize: `${store.docsOf(collection).length} documents` },
       spell: null,
       QSups: [],
       bestBets: [],
     };
-    return json(ctx, 200, { question, response: { resultPacket, facets }, error: null });
+    return json(ctx, 200, { question, response: { resultPacket, facets: facetsOf(ctx, ranked) }, error: null });
+  }
+
+  /**
+   * GET /s/all-results.json: every match at once, result records only (no summary, no facets); `fields`
+   * (comma-separated [I]) keeps only the named result fields. Errors answer allResultsErrorStatus with the error node.
+   */
+  function handleAllResults(ctx: Ctx): never {
+    stats.apiCalls++;
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return send(ctx, 405, 'Method Not Allowed', TEXT_UTF8, { Allow: 'GET' });
+    checkSearchCredentials(ctx);
+    const collectionId = ctx.query.get('collection');
+    const queryText = ctx.query.get('query');
+    const error = collectionError(collectionId) ?? (queryText === null || queryText.trim() === '' ? { reason: 'MissingParameter', additionalData: 'query' } : undefined);
+    if (error) return json(ctx, allResultsErrorStatus, { error });
+    const ranked = rankedMatches(ctx, store.collections.get(collectionId!)!, queryText!);
+    const maxRaw = Math.max(0, ...ranked.map((m) => m.raw));
+    const fields = (ctx.query.get('fields') ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f !== '');
+    const records = ranked.map((m, i) => {
+      const record = resultRecord(m, i + 1, maxRaw);
+      return fields.length === 0 ? record : Object.fromEntries(fields.filter((f) => f in record).map((f) => [f, record[f]]));
+    });
+    return json(ctx, 200, records);
   }
 
   // ---------------------------------------------------------------- control endpoints
@@ -659,6 +812,13 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
         resetStats();
         resetData();
         return send(ctx, 204);
+      case 'drop': {
+        if (ctx.method !== 'POST') return send(ctx, 405, undefined, undefined, { Allow: 'POST' });
+        const kind = ctx.query.get('kind') as FunnelbackFaultKind | null;
+        if (kind === null || !FAULT_KINDS.includes(kind)) return send(ctx, 400, `kind must be one of ${FAULT_KINDS.join(', ')}`, TEXT_UTF8);
+        dropAfterProcessing(kind);
+        return send(ctx, 204);
+      }
       default:
         return send(ctx, 404, 'Not found', TEXT_UTF8);
     }
@@ -690,6 +850,7 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
       if (head === 'push-api') return handlePush(ctx, tail);
       if (head === 's') {
         if (tail.length === 1 && tail[0] === 'search.json') return handleSearch(ctx);
+        if (tail.length === 1 && tail[0] === 'all-results.json') return handleAllResults(ctx);
         stats.apiCalls++;
         return send(ctx, 404, 'Not Found', TEXT_UTF8);
       }
@@ -711,6 +872,10 @@ export async function startFunnelbackSimulator(options: FunnelbackSimulatorOptio
     url: origin,
     origin,
     stats,
+    operations,
+    pushedDocuments: push.received,
+    pendingChanges: (collection) => push.pendingCount(collection),
+    dropAfterProcessing,
     requests,
     expireSessions,
     resetStats,

@@ -4,6 +4,8 @@
  *   [--login-header-case X-Security-Token|x-security-token] [--unknown-collection-status N]
  *   [--login-body json|empty] [--unauthorized-body json|empty] [--application-token-create-status N]
  *   [--result-metadata-field listMetadata|metaData] [--search-ignores-bad-credentials] [--push-state STOPPED]
+ *   [--missing-query noSearch|error] [--all-results-error-status N] [--push-key-field key|canonicalUri]
+ *   [--delete-unknown-key ok|notFound]
  * Prints one line "funnelback simulator listening on <url>"; SIGINT/SIGTERM close it.
  */
 import { startFunnelbackSimulator, type FunnelbackSimulatorOptions, type FunnelbackUser } from './index';
@@ -69,6 +71,18 @@ function parseArgs(argv: string[]): FunnelbackSimulatorOptions {
         break;
       case '--push-state':
         opts.pushState = value();
+        break;
+      case '--missing-query':
+        opts.missingQuery = oneOf(flag, value(), ['noSearch', 'error'] as const);
+        break;
+      case '--all-results-error-status':
+        opts.allResultsErrorStatus = num();
+        break;
+      case '--push-key-field':
+        opts.pushKeyField = oneOf(flag, value(), ['key', 'canonicalUri'] as const);
+        break;
+      case '--delete-unknown-key':
+        opts.deleteUnknownKey = oneOf(flag, value(), ['ok', 'notFound'] as const);
         break;
       default:
         throw new Error(`unknown argument ${arg}`);

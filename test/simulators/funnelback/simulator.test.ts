@@ -637,6 +637,164 @@ describe('Funnelback simulator', function () {
     });
   });
 
+  describe('search API: facets, metadata sorting, missing query', () => {
+    it('facet values carry toggleUrl and constraint, not queryStringParamName/Value; toggling adds or removes the f.* parameter', async () => {
+      const { data } = await search({ collection: 'client~sp-docs', query: '!nullquery', 'f.Format|format': 'pdf', start_rank: '2' });
+      const [format] = (data.response as Json).facets as Json[];
+      expect(format).to.include({ name: 'Format', selectionType: 'MULTIPLE', constraintJoin: 'OR' });
+      expect(new URLSearchParams(String(format!.unselectAllUrl).slice(1)).has('f.Format|format')).to.equal(false);
+      const values = format!.allValues as Json[];
+      for (const v of values) expect(v).to.not.have.any.keys('queryStringParamName', 'queryStringParamValue');
+      const pdf = values.find((v) => v.label === 'pdf')!;
+      expect(pdf).to.include({ data: 'pdf', constraint: 'format', selected: true, count: 3 });
+      const off = new URLSearchParams(String(pdf.toggleUrl).slice(1));
+      expect([off.getAll('f.Format|format'), off.has('start_rank')]).to.deep.equal([[], false]);
+      expect((format!.selectedValues as Json[]).map((v) => v.label)).to.deep.equal(['pdf']);
+    });
+
+    it('sorts by a metadata class with meta<class> and dmeta<class>', async () => {
+      const authors = async (sort: string) =>
+        results((await search({ collection: 'client~sp-docs', query: '!nullquery', sort, num_ranks: '20' })).data).map((r) => ((r.listMetadata as Json).author as string[])[0]!);
+      const up = await authors('metaauthor');
+      expect(up).to.deep.equal([...up].sort((a, b) => a.localeCompare(b)));
+      expect(await authors('dmetaauthor')).to.deep.equal([...up].reverse());
+    });
+
+    it("missingQuery 'error' sets the error node MissingParameter (query), with the unknownCollectionStatus status", async () => {
+      const s = await startExtra({ missingQuery: 'error', unknownCollectionStatus: 400 });
+      const { res, data } = await search({ collection: 'client~sp-docs' }, {}, s);
+      expect(res.status).to.equal(400);
+      expect(data.error).to.deep.equal({ reason: 'MissingParameter', additionalData: 'query' });
+    });
+  });
+
+  describe('search API /s/all-results.json', () => {
+    const allResults = (params: Record<string, string>, s: FunnelbackSimulator = sim) => call(`/s/all-results.json?${new URLSearchParams(params).toString()}`, {}, s);
+
+    it('answers every match as one JSON array of result records, fields kept as asked, facets applied', async () => {
+      const res = await allResults({ collection: 'client~sp-docs', query: '!nullquery' });
+      expect(res.status).to.equal(200);
+      const all = (await res.json()) as Json[];
+      expect(all.map((r) => r.rank)).to.deep.equal(Array.from({ length: 15 }, (_, i) => i + 1));
+      expect(all[0]).to.include.keys('title', 'liveUrl', 'summary', 'listMetadata');
+      const some = (await (await allResults({ collection: 'client~sp-docs', query: 'token', fields: 'title, liveUrl,nope' })).json()) as Json[];
+      expect(some).to.have.length(4);
+      for (const r of some) expect(r).to.have.all.keys('title', 'liveUrl');
+      const pdf = (await (await allResults({ collection: 'client~sp-docs', query: '!nullquery', 'f.Format|format': 'pdf' })).json()) as Json[];
+      expect(pdf).to.have.length(3);
+    });
+
+    it('unknown collection, missing collection or query: the error node with allResultsErrorStatus (400); POST 405', async () => {
+      const unknown = await allResults({ collection: 'nope', query: 'x' });
+      expect(unknown.status).to.equal(400);
+      expect(await unknown.json()).to.deep.equal({ error: { reason: 'InvalidCollection', additionalData: 'nope' } });
+      expect(await (await allResults({ collection: 'client~sp-docs' })).json()).to.deep.equal({ error: { reason: 'MissingParameter', additionalData: 'query' } });
+      expect(await (await allResults({ query: 'x' })).json()).to.deep.equal({ error: { reason: 'MissingParameter', additionalData: 'collection' } });
+      const s = await startExtra({ allResultsErrorStatus: 404 });
+      expect((await allResults({ collection: 'nope', query: 'x' }, s)).status).to.equal(404);
+      expect((await call('/s/all-results.json?collection=client~sp-docs&query=a', { method: 'POST' })).status).to.equal(405);
+    });
+  });
+
+  describe('push API documents', () => {
+    const docs = '/push-api/v2/collections/client~ds-push/documents';
+    const put = (key: string, body: string, headers: Record<string, string> = {}, token?: string) =>
+      call(`${docs}?key=${encodeURIComponent(key)}`, { method: 'PUT', body, headers: { 'Content-Type': 'text/html', ...(token ? { 'X-Security-Token': token } : {}), ...headers } });
+
+    it('PUT by key stores the document under its canonical key (echoed), records content type and metadata, queued until a commit', async () => {
+      const token = await login();
+      const res = await put('HTTPS://Example.com/a/./b/../c#frag', '<title>Echidna</title><p>Echidnas lay eggs.</p>', { 'X-Funnelback-Push-Meta-Data-author': 'Jo', 'x-funnelback-push-meta-data-keywords': 'a|b' }, token);
+      expect(res.status).to.equal(200);
+      expect(await res.json()).to.deep.equal({ key: 'https://example.com/a/c' });
+      expect(sim.pushedDocuments).to.have.length(1);
+      expect(sim.pushedDocuments[0]).to.include({ collection: 'client~ds-push', key: 'https://example.com/a/c', contentType: 'text/html' });
+      expect(sim.pushedDocuments[0]!.metadata).to.deep.equal({ author: 'Jo', keywords: 'a|b' });
+      expect(sim.operations.documentsPushed).to.equal(1);
+      expect(sim.pendingChanges('client~ds-push')).to.equal(1);
+      expect(summary((await search({ collection: 'client~ds-push', query: 'echidna' })).data).totalMatching).to.equal(0);
+      const commit = await call('/push-api/v2/collections/client~ds-push/commit', withToken(token, { method: 'POST' }));
+      expect([commit.status, await commit.json()]).to.deep.equal([200, {}]);
+      expect(sim.operations.commits).to.equal(1);
+      expect(sim.pendingChanges('client~ds-push')).to.equal(0);
+      const found = results((await search({ collection: 'client~sp-website', query: 'echidna' })).data);
+      expect(found.map((r) => [r.title, r.liveUrl, (r.listMetadata as Json).keywords])).to.deep.equal([['Echidna', 'https://example.com/a/c', ['a', 'b']]]);
+      // PUT again replaces; DELETE then commit removes.
+      await put('https://example.com/a/c', 'Echidnas again', { 'X-Funnelback-Push-Meta-Data-t': 'Echidna 2' }, token);
+      await call('/push-api/v2/collections/client~ds-push/commit', withToken(token, { method: 'POST' }));
+      expect(results((await search({ collection: 'client~ds-push', query: 'echidna' })).data).map((r) => r.title)).to.deep.equal(['Echidna 2']);
+      const del = await call(`${docs}?key=${encodeURIComponent('https://example.com/a/c')}`, withToken(token, { method: 'DELETE' }));
+      expect([del.status, await del.json()]).to.deep.equal([200, { key: 'https://example.com/a/c' }]);
+      expect(sim.operations.documentsDeleted).to.equal(1);
+      await call('/push-api/v2/collections/client~ds-push/commit', withToken(token, { method: 'POST' }));
+      expect(summary((await search({ collection: 'client~ds-push', query: 'echidna' })).data).totalMatching).to.equal(0);
+    });
+
+    it('v1 and Basic work too; refusals: 401, 400 (no or bad key), 415 (no content type), 404 (unknown or non-push collection), 405', async () => {
+      const auth = { Authorization: basic('admin', 'admin') };
+      expect((await call('/push-api/v1/collections/acme~ds-push/documents?key=local:x', { method: 'PUT', body: 'x', headers: { ...auth, 'Content-Type': 'text/plain' } })).status).to.equal(200);
+      expect((await put('local:y', 'y')).status).to.equal(401);
+      expect((await call(docs, { method: 'PUT', body: 'x', headers: { ...auth, 'Content-Type': 'text/plain' } })).status).to.equal(400);
+      const bad = await put('no-scheme', 'x', auth);
+      expect([bad.status, ((await bad.json()) as Json).message]).to.deep.equal([400, 'The key no-scheme is not a valid URI with a scheme']);
+      expect((await raw(sim.origin, 'PUT', `${docs}?key=local:z`, auth, 'x')).status).to.equal(415);
+      for (const c of ['nope', 'client~sp-docs', 'client~ds-website']) {
+        expect((await call(`/push-api/v2/collections/${c}/documents?key=local:a`, { method: 'PUT', body: 'x', headers: { ...auth, 'Content-Type': 'text/plain' } })).status, c).to.equal(404);
+        expect((await call(`/push-api/v2/collections/${c}/commit`, { method: 'POST', headers: auth })).status, c).to.equal(404);
+        expect((await call(`/push-api/v1/collections/${c}/state`, { headers: auth })).status, c).to.equal(404);
+      }
+      expect((await call(`${docs}?key=local:a`, { method: 'POST', headers: auth })).status).to.equal(405);
+      expect((await call('/push-api/v2/collections/client~ds-push/commit', { headers: auth })).status).to.equal(405);
+      expect((await call('/push-api/v3/collections/client~ds-push/commit', { method: 'POST', headers: auth })).status).to.equal(404);
+      expect(sim.operations).to.include({ documentsPushed: 1, commits: 0 });
+    });
+
+    it('DELETE of an absent key: 200 by default, 404 with deleteUnknownKey; pushKeyField names the echoed key', async () => {
+      const auth = { Authorization: basic('admin', 'admin') };
+      expect((await call(`${docs}?key=local:absent`, { method: 'DELETE', headers: auth })).status).to.equal(200);
+      const s = await startExtra({ deleteUnknownKey: 'notFound', pushKeyField: 'canonicalUri' });
+      expect((await call(`${docs}?key=local:absent`, { method: 'DELETE', headers: auth }, s)).status).to.equal(404);
+      const present = await call(`${docs}?key=${encodeURIComponent('https://www.example.com/events/search-summit-2025')}`, { method: 'DELETE', headers: auth }, s);
+      expect(await present.json()).to.deep.equal({ canonicalUri: 'https://www.example.com/events/search-summit-2025' });
+    });
+  });
+
+  describe('dropAfterProcessing and operation counters', () => {
+    const auth = { Authorization: basic('admin', 'admin') };
+    const attempt = (method: string, target: string, headers: Record<string, string> = auth, body?: string): Promise<number | 'dropped'> =>
+      raw(sim.origin, method, target, headers, body).then(
+        (res) => res.status,
+        () => 'dropped' as const,
+      );
+
+    it('each armed fault does the write, then destroys the socket once', async () => {
+      sim.dropAfterProcessing('pushDocument');
+      const target = '/push-api/v2/collections/client~ds-push/documents?key=local:d';
+      expect(await attempt('PUT', target, { ...auth, 'Content-Type': 'text/plain' }, 'd')).to.equal('dropped');
+      expect(sim.operations.documentsPushed).to.equal(1);
+      expect(await attempt('PUT', target, { ...auth, 'Content-Type': 'text/plain' }, 'd')).to.equal(200);
+      expect((await fetch(`${sim.origin}/_sim/drop?kind=deleteDocument`, { method: 'POST' })).status).to.equal(204);
+      expect(await attempt('DELETE', target)).to.equal('dropped');
+      sim.dropAfterProcessing('commit');
+      expect(await attempt('POST', '/push-api/v2/collections/client~ds-push/commit')).to.equal('dropped');
+      sim.dropAfterProcessing('createApplicationToken');
+      const token = await login();
+      expect(await attempt('PUT', `${APP}/application-token/dropped`, { 'X-Security-Token': token })).to.equal('dropped');
+      expect(((await getJson(`${APP}/application-tokens`, token)).data as Json[]).map((t) => t.name)).to.deep.equal(['dropped']);
+      expect(sim.operations).to.deep.equal({ documentsPushed: 2, documentsDeleted: 1, commits: 1, applicationTokensCreated: 1, applicationTokensRevoked: 0 });
+      expect((await fetch(`${sim.origin}/_sim/drop?kind=everything`, { method: 'POST' })).status).to.equal(400);
+    });
+
+    it('resetStats() zeroes the counters; resetData() drops pushed documents, pending changes and armed faults', async () => {
+      await attempt('PUT', '/push-api/v2/collections/client~ds-push/documents?key=local:r', { ...auth, 'Content-Type': 'text/plain' }, 'r');
+      sim.dropAfterProcessing('commit');
+      sim.resetStats();
+      expect(sim.operations.documentsPushed).to.equal(0);
+      sim.resetData();
+      expect([sim.pushedDocuments.length, sim.pendingChanges('client~ds-push')]).to.deep.equal([0, 0]);
+      expect(await attempt('POST', '/push-api/v2/collections/client~ds-push/commit')).to.equal(200);
+    });
+  });
+
   describe('control endpoints and bookkeeping', () => {
     it('GET /_sim/stats, POST /_sim/expire, POST /_sim/reset', async () => {
       const token = await login();

@@ -1,10 +1,11 @@
 /**
  * In-memory business objects for the Simplicité simulator: object definitions,
  * seed data and the generic create / read / update / delete / search rules of
- * the REST API (all values are strings, a linked field shows as `<fk>__<field>`).
+ * the REST API (all values are strings, a linked field shows as `<fk>__<field>`),
+ * custom actions (record and global), publications and documents.
  */
 
-export type FieldType = 'text' | 'int' | 'float' | 'enum' | 'email' | 'fk';
+export type FieldType = 'text' | 'int' | 'float' | 'enum' | 'email' | 'fk' | 'boolean' | 'date' | 'datetime' | 'document';
 
 export interface FieldDef {
   name: string;
@@ -21,27 +22,66 @@ export interface FieldDef {
   /** value used on create when the field is not given */
   defaultValue?: string;
   maxLength?: number;
+  /** false: set on create, refused on update [I] */
+  updatable?: boolean;
+  help?: string;
 }
 
+/** A custom action: record-level (`run`) or global (`runGlobal`, on the records the search filters select). */
 export interface ActionDef {
-  /** record-level action: returns the `result` text, may change the record */
-  run(row: Row): string;
+  /** returns the `result` text, may change the record */
+  run?(row: Row): string;
+  runGlobal?(rows: Row[]): string;
+}
+
+/** A publication: `{mime, content}`, the content base64 unless the mime type is text. */
+export interface PublicationDef {
+  mime: string;
+  /** true: global (the records the search filters select); false: one record */
+  global?: boolean;
+  render(rows: Row[]): string | Buffer;
 }
 
 export interface ObjectDef {
   name: string;
+  label?: string;
   fields: FieldDef[];
   actions?: Record<string, ActionDef>;
+  publications?: Record<string, PublicationDef>;
 }
 
-/** A stored record: row_id plus one string per field. */
+/** A stored record: row_id plus one string per field (a document field holds the document id). */
 export type Row = Record<string, string>;
+
+/** A document as written inline in a JSON body (and output with `_inline_documents=true`). */
+export interface DocValue {
+  id?: string;
+  name: string;
+  mime: string;
+  /** base64 */
+  content: string;
+}
+
+/** A value of a create or update body: a string, or a document written inline. */
+export type WriteValue = string | DocValue;
 
 export type WriteResult = { ok: true; row: Row } | { ok: false; error: string };
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** Objects only designers may read (the business-object dropdown's source). */
+export const DESIGNER_OBJECTS = ['ObjectInternal'];
+
 export const OBJECTS: ObjectDef[] = [
+  {
+    name: 'ObjectInternal',
+    label: 'Business object',
+    fields: [
+      { name: 'obo_name', label: 'Object name', type: 'text', required: true, unique: true, maxLength: 100 },
+      { name: 'obo_dbtable', label: 'Table', type: 'text' },
+      { name: 'row_module_id', label: 'Module', type: 'fk', ref: 'Module', refFields: ['mdl_name'], required: true, defaultValue: '40' },
+    ],
+  },
   {
     name: 'Module',
     fields: [{ name: 'mdl_name', label: 'Name', type: 'text', required: true, unique: true, maxLength: 100 }],
@@ -69,12 +109,14 @@ export const OBJECTS: ObjectDef[] = [
     name: 'DemoProduct',
     fields: [
       { name: 'demoPrdSupId', label: 'Supplier', type: 'fk', ref: 'DemoSupplier', refFields: ['demoSupCode', 'demoSupName'], required: true },
-      { name: 'demoPrdReference', label: 'Reference', type: 'text', required: true, unique: true, maxLength: 50 },
+      { name: 'demoPrdReference', label: 'Reference', type: 'text', required: true, unique: true, maxLength: 50, updatable: false },
       { name: 'demoPrdName', label: 'Name', type: 'text', required: true, maxLength: 100 },
       { name: 'demoPrdType', label: 'Type', type: 'enum', values: ['LAPTOP', 'TABLET', 'PHONE', 'OTHER'], required: true, defaultValue: 'OTHER' },
       { name: 'demoPrdPrice', label: 'Price', type: 'float', defaultValue: '0' },
       { name: 'demoPrdStock', label: 'Stock', type: 'int', defaultValue: '0' },
       { name: 'demoPrdDescription', label: 'Description', type: 'text' },
+      { name: 'demoPrdAvailable', label: 'Available', type: 'boolean', defaultValue: '1', help: 'Available product?' },
+      { name: 'demoPrdBrochure', label: 'Brochure', type: 'document', help: 'Product brochure' },
     ],
     actions: {
       DemoIncrementStock: {
@@ -83,6 +125,28 @@ export const OBJECTS: ObjectDef[] = [
           row.demoPrdStock = String(stock);
           return `Stock incremented to ${stock}`;
         },
+      },
+      DemoRestock: {
+        runGlobal(rows: Row[]): string {
+          const empty = rows.filter((row) => row.demoPrdStock === '0');
+          for (const row of empty) row.demoPrdStock = '10';
+          return `Restocked ${empty.length} product(s)`;
+        },
+      },
+    },
+    publications: {
+      'DemoProduct-Card': {
+        mime: 'text/plain',
+        render: ([row]) => `${row!.demoPrdReference}: ${row!.demoPrdName} (${row!.demoPrdType}), ${row!.demoPrdStock} in stock`,
+      },
+      'DemoProduct-PDF': {
+        mime: 'application/pdf',
+        render: ([row]) => Buffer.concat([Buffer.from(`%PDF-1.4\n% ${row!.demoPrdReference} ${row!.demoPrdName}\n`), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3, 0x0a]), Buffer.from('%%EOF\n')]),
+      },
+      'DemoProduct-CSV': {
+        mime: 'text/csv',
+        global: true,
+        render: (rows) => ['reference;name;stock', ...rows.map((row) => `${row.demoPrdReference};${row.demoPrdName};${row.demoPrdStock}`)].join('\n'),
       },
     },
   },
@@ -94,6 +158,8 @@ export const OBJECTS: ObjectDef[] = [
       { name: 'demoCliLastname', label: 'Last name', type: 'text', required: true, maxLength: 100 },
       { name: 'demoCliEmail', label: 'Email', type: 'email' },
       { name: 'demoCliCity', label: 'City', type: 'text', maxLength: 100 },
+      { name: 'demoCliSince', label: 'Customer since', type: 'date' },
+      { name: 'demoCliLastContact', label: 'Last contact', type: 'datetime' },
     ],
   },
   {
@@ -110,6 +176,12 @@ export const OBJECTS: ObjectDef[] = [
 
 function seed(urlParamName: string): Record<string, Row[]> {
   return {
+    ObjectInternal: OBJECTS.map((def, i) => ({
+      row_id: String(i + 1),
+      obo_name: def.name,
+      obo_dbtable: def.name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase(),
+      row_module_id: def.name.startsWith('Demo') ? '40' : '1',
+    })),
     Module: [
       { row_id: '1', mdl_name: 'System' },
       { row_id: '29', mdl_name: 'Test' },
@@ -130,11 +202,11 @@ function seed(urlParamName: string): Record<string, Row[]> {
       { row_id: '3', demoSupCode: 'PEAR', demoSupName: 'Pear Corp.', demoSupEmail: 'hello@pear.example', demoSupPhone: '+1 555 0100' },
     ],
     DemoProduct: [
-      { row_id: '1', demoPrdSupId: '3', demoPrdReference: 'REF001', demoPrdName: 'Laptop Pro 15', demoPrdType: 'LAPTOP', demoPrdPrice: '1299.00', demoPrdStock: '12', demoPrdDescription: '15 inch laptop' },
-      { row_id: '2', demoPrdSupId: '3', demoPrdReference: 'REF002', demoPrdName: 'Tablet Mini', demoPrdType: 'TABLET', demoPrdPrice: '399.90', demoPrdStock: '40', demoPrdDescription: '' },
-      { row_id: '3', demoPrdSupId: '1', demoPrdReference: 'REF003', demoPrdName: 'Smart Phone X', demoPrdType: 'PHONE', demoPrdPrice: '899.00', demoPrdStock: '0', demoPrdDescription: '' },
-      { row_id: '4', demoPrdSupId: '2', demoPrdReference: 'REF004', demoPrdName: 'LED Monitor 27', demoPrdType: 'OTHER', demoPrdPrice: '249.99', demoPrdStock: '25', demoPrdDescription: '27 inch monitor' },
-      { row_id: '5', demoPrdSupId: '1', demoPrdReference: 'REF005', demoPrdName: 'Laptop Air 13', demoPrdType: 'LAPTOP', demoPrdPrice: '999.00', demoPrdStock: '7', demoPrdDescription: '' },
+      { row_id: '1', demoPrdSupId: '3', demoPrdReference: 'REF001', demoPrdName: 'Laptop Pro 15', demoPrdType: 'LAPTOP', demoPrdPrice: '1299.00', demoPrdStock: '12', demoPrdDescription: '15 inch laptop', demoPrdAvailable: '1' },
+      { row_id: '2', demoPrdSupId: '3', demoPrdReference: 'REF002', demoPrdName: 'Tablet Mini', demoPrdType: 'TABLET', demoPrdPrice: '399.90', demoPrdStock: '40', demoPrdDescription: '', demoPrdAvailable: '1' },
+      { row_id: '3', demoPrdSupId: '1', demoPrdReference: 'REF003', demoPrdName: 'Smart Phone X', demoPrdType: 'PHONE', demoPrdPrice: '899.00', demoPrdStock: '0', demoPrdDescription: '', demoPrdAvailable: '0' },
+      { row_id: '4', demoPrdSupId: '2', demoPrdReference: 'REF004', demoPrdName: 'LED Monitor 27', demoPrdType: 'OTHER', demoPrdPrice: '249.99', demoPrdStock: '25', demoPrdDescription: '27 inch monitor', demoPrdAvailable: '1' },
+      { row_id: '5', demoPrdSupId: '1', demoPrdReference: 'REF005', demoPrdName: 'Laptop Air 13', demoPrdType: 'LAPTOP', demoPrdPrice: '999.00', demoPrdStock: '7', demoPrdDescription: '', demoPrdAvailable: '1' },
     ],
     DemoClient: [
       { row_id: '1', demoCliCode: 'CLI001', demoCliFirstname: 'Jean', demoCliLastname: 'Dupont', demoCliEmail: 'jean.dupont@example.com', demoCliCity: 'Paris' },
@@ -163,6 +235,8 @@ export function likeMatch(value: string, pattern: string): boolean {
 
 export class SimpliciteStore {
   private tables = new Map<string, Table>();
+  private documents = new Map<string, DocValue>();
+  private nextDocument = 1;
 
   constructor(private readonly urlParamName: string) {
     this.reseed();
@@ -171,6 +245,8 @@ export class SimpliciteStore {
   reseed(): void {
     const data = seed(this.urlParamName);
     this.tables.clear();
+    this.documents.clear();
+    this.nextDocument = 1;
     for (const def of OBJECTS) {
       const rows = new Map<string, Row>();
       let max = 0;
@@ -202,11 +278,13 @@ export class SimpliciteStore {
     return out;
   }
 
-  private output(table: Table, row: Row): Row {
-    const out: Row = { row_id: row.row_id! };
+  /** The record as the API sends it; `inlineDocuments`: a document field as {id,name,mime,content} instead of its id. */
+  private output(table: Table, row: Row, inlineDocuments = false): Record<string, string | DocValue> {
+    const out: Record<string, string | DocValue> = { row_id: row.row_id! };
     for (const f of table.def.fields) {
       const v = row[f.name] ?? '';
-      out[f.name] = v;
+      const doc = f.type === 'document' && inlineDocuments && v !== '' ? this.documents.get(v) : undefined;
+      out[f.name] = doc ? { id: v, ...doc } : v;
       if (f.type === 'fk') {
         const ref = v === '' ? undefined : this.tables.get(f.ref!)?.rows.get(v);
         for (const rf of f.refFields ?? []) out[`${f.name}__${rf}`] = ref?.[rf] ?? '';
@@ -215,43 +293,59 @@ export class SimpliciteStore {
     return out;
   }
 
-  /** Records matching every filter (exact value, or `%` wildcard), ordered by row_id. */
-  search(object: string, filters: Array<[string, string]>): Row[] {
-    const table = this.tables.get(object);
-    if (!table) return [];
-    const rows = [...table.rows.values()].sort((a, b) => Number(a.row_id) - Number(b.row_id)).map((r) => this.output(table, r));
-    return rows.filter((r) => filters.every(([name, pattern]) => likeMatch(r[name] ?? '', pattern)));
+  /** Stored records matching every filter (exact value, or `%` wildcard) on their output fields, ordered by row_id. */
+  private matching(table: Table, filters: Array<[string, string]>): Row[] {
+    return [...table.rows.values()]
+      .sort((a, b) => Number(a.row_id) - Number(b.row_id))
+      .filter((r) => {
+        const out = this.output(table, r);
+        return filters.every(([name, pattern]) => likeMatch(String(out[name] ?? ''), pattern));
+      });
   }
 
-  get(object: string, rowId: string): Row | undefined {
+  /** Records matching every filter (exact value, or `%` wildcard), ordered by row_id. */
+  search(object: string, filters: Array<[string, string]>, inlineDocuments = false): Array<Record<string, string | DocValue>> {
+    const table = this.tables.get(object);
+    return table ? this.matching(table, filters).map((r) => this.output(table, r, inlineDocuments)) : [];
+  }
+
+  get(object: string, rowId: string, inlineDocuments = false): Record<string, string | DocValue> | undefined {
     const table = this.tables.get(object);
     const row = table?.rows.get(rowId);
-    return table && row ? this.output(table, row) : undefined;
+    return table && row ? this.output(table, row, inlineDocuments) : undefined;
   }
 
-  create(object: string, values: Record<string, string>): WriteResult {
+  create(object: string, values: Record<string, WriteValue>): WriteResult {
     const table = this.tables.get(object);
     if (!table) return { ok: false, error: `Unknown object ${object}` };
     const row: Row = { row_id: '' };
-    for (const f of table.def.fields) row[f.name] = values[f.name] ?? f.defaultValue ?? '';
-    const error = this.validate(table, row, undefined);
+    for (const f of table.def.fields) {
+      const v = values[f.name];
+      row[f.name] = typeof v === 'string' ? v : f.defaultValue ?? '';
+    }
+    const error = this.validate(table, row, undefined) ?? this.writeDocuments(table, row, values);
     if (error) return { ok: false, error };
     row.row_id = String(table.next++);
     table.rows.set(row.row_id, row);
-    return { ok: true, row: this.output(table, row) };
+    return { ok: true, row: this.output(table, row) as Row };
   }
 
   /** Partial update; undefined when the record does not exist. */
-  update(object: string, rowId: string, values: Record<string, string>): WriteResult | undefined {
+  update(object: string, rowId: string, values: Record<string, WriteValue>): WriteResult | undefined {
     const table = this.tables.get(object);
     const current = table?.rows.get(rowId);
     if (!table || !current) return undefined;
     const row: Row = { ...current };
-    for (const f of table.def.fields) if (Object.prototype.hasOwnProperty.call(values, f.name)) row[f.name] = values[f.name]!;
-    const error = this.validate(table, row, rowId);
+    for (const f of table.def.fields) {
+      if (!Object.prototype.hasOwnProperty.call(values, f.name)) continue;
+      const v = values[f.name]!;
+      if (f.updatable === false && v !== current[f.name]) return { ok: false, error: `Field "${f.label}" (${f.name}) is not updatable` };
+      if (typeof v === 'string') row[f.name] = v;
+    }
+    const error = this.validate(table, row, rowId) ?? this.writeDocuments(table, row, values);
     if (error) return { ok: false, error };
     table.rows.set(rowId, row);
-    return { ok: true, row: this.output(table, row) };
+    return { ok: true, row: this.output(table, row) as Row };
   }
 
   /** false when the record does not exist. */
@@ -259,8 +353,41 @@ export class SimpliciteStore {
     return this.tables.get(object)?.rows.delete(rowId) ?? false;
   }
 
-  hasAction(object: string, name: string): boolean {
-    return this.tables.get(object)?.def.actions?.[name] !== undefined;
+  /** `count` new records built by `make(i)` (i from 1) over generated values for the required fields; their row_ids. */
+  bulkCreate(object: string, count: number, make: (i: number) => Record<string, string> = () => ({})): string[] {
+    const table = this.tables.get(object);
+    if (!table) throw new Error(`Unknown object ${object}`);
+    const ids: string[] = [];
+    for (let i = 1; i <= count; i++) {
+      const values: Record<string, string> = {};
+      for (const f of table.def.fields) if (f.required && f.defaultValue === undefined) values[f.name] = this.generated(f, table.next);
+      const r = this.create(object, { ...values, ...make(i) });
+      if (!r.ok) throw new Error(`bulkCreate ${object}: ${r.error}`);
+      ids.push(r.row.row_id!);
+    }
+    return ids;
+  }
+
+  private generated(f: FieldDef, n: number): string {
+    switch (f.type) {
+      case 'int':
+      case 'float':
+        return '1';
+      case 'enum':
+        return f.values![0]!;
+      case 'email':
+        return `bulk${n}@example.com`;
+      case 'fk':
+        return [...this.tables.get(f.ref!)!.rows.keys()][0]!;
+      default:
+        return `${f.label.replace(/\s+/g, '')}${String(n).padStart(5, '0')}`.slice(0, f.maxLength ?? 100);
+    }
+  }
+
+  /** 'record' or 'global', undefined when the object has no such action. */
+  actionScope(object: string, name: string): 'record' | 'global' | undefined {
+    const action = this.tables.get(object)?.def.actions?.[name];
+    return action ? (action.run ? 'record' : 'global') : undefined;
   }
 
   /** Runs a record-level action: its `result` text, or undefined when the record does not exist. */
@@ -268,7 +395,41 @@ export class SimpliciteStore {
     const table = this.tables.get(object);
     const action = table?.def.actions?.[name];
     const row = table?.rows.get(rowId);
-    return action && row ? action.run(row) : undefined;
+    return action?.run && row ? action.run(row) : undefined;
+  }
+
+  /** Runs a global action on the records the filters select. */
+  globalAction(object: string, name: string, filters: Array<[string, string]>): string {
+    const table = this.tables.get(object)!;
+    return table.def.actions![name]!.runGlobal!(this.matching(table, filters));
+  }
+
+  publication(object: string, name: string): PublicationDef | undefined {
+    return this.tables.get(object)?.def.publications?.[name];
+  }
+
+  /** A publication's rows: the record (undefined when it does not exist), or the records the filters select. */
+  publicationRows(object: string, rowId: string | undefined, filters: Array<[string, string]>): Row[] | undefined {
+    const table = this.tables.get(object)!;
+    if (rowId === undefined) return this.matching(table, filters).map((r) => this.output(table, r) as Row);
+    const row = table.rows.get(rowId);
+    return row ? [this.output(table, row) as Row] : undefined;
+  }
+
+  /** Stores the documents written inline and puts their ids in the row; an error text for a malformed one. */
+  private writeDocuments(table: Table, row: Row, values: Record<string, WriteValue>): string | undefined {
+    for (const f of table.def.fields) {
+      const v = values[f.name];
+      if (v === undefined || typeof v === 'string') continue;
+      if (f.type !== 'document') return `Field "${f.label}" (${f.name}) takes a single value`;
+      if (typeof v.name !== 'string' || v.name === '' || typeof v.content !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v.content)) {
+        return `Field "${f.label}" (${f.name}): a document needs a name and a base64 content`;
+      }
+      const id = String(this.nextDocument++);
+      this.documents.set(id, { name: v.name, mime: typeof v.mime === 'string' && v.mime !== '' ? v.mime : 'application/octet-stream', content: v.content });
+      row[f.name] = id;
+    }
+    return undefined;
   }
 
   private validate(table: Table, row: Row, selfId: string | undefined): string | undefined {
@@ -295,6 +456,20 @@ export class SimpliciteStore {
           break;
         case 'fk':
           if (!this.tables.get(f.ref!)?.rows.has(v)) errors.push(`Field "${f.label}" (${f.name}): no ${f.ref} record with row_id "${v}"`);
+          break;
+        case 'boolean':
+          // [I] booleans are kept as 1 / 0; true and false are taken too
+          if (v === 'true' || v === 'false') row[f.name] = v === 'true' ? '1' : '0';
+          else if (v !== '1' && v !== '0') errors.push(`Field "${f.label}" (${f.name}) must be a boolean (1 or 0): "${v}"`);
+          break;
+        case 'date':
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) errors.push(`Field "${f.label}" (${f.name}) must be a date (yyyy-MM-dd): "${v}"`);
+          break;
+        case 'datetime':
+          if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(v)) errors.push(`Field "${f.label}" (${f.name}) must be a date and time (yyyy-MM-dd HH:mm:ss): "${v}"`);
+          break;
+        case 'document':
+          if (!this.documents.has(v)) errors.push(`Field "${f.label}" (${f.name}): no document with id "${v}"`);
           break;
         default:
           break;

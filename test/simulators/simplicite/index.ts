@@ -2,7 +2,9 @@
  * Simplicité API-endpoint simulator (login with the three credential transports
  * and the text / JSON / OAuth2 / redirect response shapes, user tokens carried
  * by header or URL parameter, logout, the generic REST API on a few business
- * objects, health check).
+ * objects (search with _count and _page, metadata, OpenAPI documentation,
+ * custom actions, publications, documents), health check; counters of the
+ * writes that took effect and a fault that drops the answer after processing).
  *
  * Wire behaviour follows /work/shared/notes/vendor-protocols.md section D and
  * its "Simulator checklist → Simplicité"; facts tagged [I] there are options
@@ -12,7 +14,8 @@ import * as http from 'node:http';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { contentTypeParam, mediaType, parseCookies, parseForm, parseMultipart, readBody, safeDecode } from '../http-util';
 import { listenOnLoopback } from '../listen';
-import { SimpliciteStore, type Row } from './data';
+import { DESIGNER_OBJECTS, SimpliciteStore, type DocValue, type Row, type WriteValue } from './data';
+import { objectMarkdown, objectMetadata, objectOpenApi } from './metadata';
 
 export type SimpliciteErrorKind = 'unknownObject' | 'forbidden' | 'notFound' | 'validation';
 
@@ -54,11 +57,34 @@ export interface SimpliciteSimulatorOptions {
   redirectStatus?: number;
   /** default 200: status of a successful REST create */
   createStatus?: number;
-  /** default 50: records per `_page` of a search */
+  /** default 50: records per `_page` of a search (the server sets it, probably the user's usr_maxrows [I]) */
   pageSize?: number;
   /** objects a user may not use ('*' = every user); default { '*': ['DemoOrder'] } */
   forbiddenObjects?: Record<string, string[]>;
+  /** users who may read the designer objects (ObjectInternal); default ['designer']; the others get 403 */
+  designers?: string[];
+  /** [I] shape of a `_count=true` answer: 'object' (default) {count, pagesize, pages}, or 'number' (the bare count) */
+  countAnswer?: 'object' | 'number';
+  /** default true; false = `_metadata=true` is ignored (the call answers a search), as a server without it would */
+  serveMetadata?: boolean;
 }
+
+/** What configure() may change while the simulator runs. */
+export type SimpliciteRuntimeOptions = Pick<SimpliciteSimulatorOptions, 'pageSize' | 'countAnswer' | 'serveMetadata'>;
+
+/** Writes and custom actions that really took effect (answered or not: see dropAfterProcessing). */
+export interface SimpliciteOperations {
+  recordsCreated: number;
+  recordsUpdated: number;
+  recordsDeleted: number;
+  /** custom actions run, record or global */
+  actionsRun: number;
+  /** publications rendered */
+  publications: number;
+}
+
+/** The call a dropAfterProcessing fault hits. */
+export type SimpliciteFaultKind = 'create' | 'update' | 'delete' | 'action';
 
 /**
  * Live counters.
@@ -90,10 +116,17 @@ export interface SimpliciteSimulator {
   /** http://127.0.0.1:41234 */
   origin: string;
   stats: SimpliciteStats;
+  operations: SimpliciteOperations;
+  /** the next successful `kind` call is processed, then its socket destroyed without an answer (once per call) */
+  dropAfterProcessing(kind: SimpliciteFaultKind): void;
+  /** `count` new records of `object`, required fields generated and `make(i)` (i from 1) on top; their row_ids */
+  bulkCreate(object: string, count: number, make?: (i: number) => Record<string, string>): string[];
+  configure(changes: SimpliciteRuntimeOptions): void;
   /** every token now expired (the next call with it gets 401) */
   expireSessions(): void;
+  /** zero stats and operations (same objects) */
   resetStats(): void;
-  /** put the seed data back; tokens are kept */
+  /** put the seed data back and disarm the faults; tokens are kept */
   resetData(): void;
   /** every request seen (except /_sim control calls), the last 1000 */
   requests: SimpliciteRequestRecord[];
@@ -118,6 +151,8 @@ interface Ctx {
   truncated: boolean;
   cookies: Map<string, string[]>;
   setCookies: string[];
+  /** the request was processed: destroy the socket instead of answering (an armed dropAfterProcessing fault) */
+  drop?: boolean;
 }
 
 interface UserInfo {
@@ -173,8 +208,13 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
   const loginJsonExtras = options.loginJsonExtras ?? true;
   const redirectStatus = options.redirectStatus ?? 302;
   const createStatus = options.createStatus ?? 200;
-  const pageSize = Math.max(1, Math.floor(options.pageSize ?? 50));
+  const runtime = {
+    pageSize: Math.max(1, Math.floor(options.pageSize ?? 50)),
+    countAnswer: options.countAnswer ?? 'object',
+    serveMetadata: options.serveMetadata ?? true,
+  };
   const forbiddenObjects = options.forbiddenObjects ?? { '*': ['DemoOrder'] };
+  const designers = options.designers ?? ['designer'];
   const jwtSecret = randomBytes(32);
   const startedAt = Date.now();
 
@@ -195,7 +235,9 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
   const store = new SimpliciteStore(urlParamName);
   const tokens = new Map<string, TokenRec>();
   const stats: SimpliciteStats = { logins: 0, loginFailures: 0, unauthorized: 0, logouts: 0, apiCalls: 0 };
+  const operations: SimpliciteOperations = { recordsCreated: 0, recordsUpdated: 0, recordsDeleted: 0, actionsRun: 0, publications: 0 };
   const requests: SimpliciteRequestRecord[] = [];
+  const faults = new Map<SimpliciteFaultKind, number>();
 
   const resetStats = (): void => {
     stats.logins = 0;
@@ -203,6 +245,28 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
     stats.unauthorized = 0;
     stats.logouts = 0;
     stats.apiCalls = 0;
+    for (const key of Object.keys(operations) as Array<keyof SimpliciteOperations>) operations[key] = 0;
+  };
+  const resetData = (): void => {
+    store.reseed();
+    faults.clear();
+  };
+  const dropAfterProcessing = (kind: SimpliciteFaultKind): void => {
+    faults.set(kind, (faults.get(kind) ?? 0) + 1);
+  };
+  /** The call took effect: counted, and an armed fault for it turns the answer into a destroyed socket. */
+  function processed(ctx: Ctx, kind: SimpliciteFaultKind, counter: keyof SimpliciteOperations): void {
+    operations[counter]++;
+    const armed = faults.get(kind) ?? 0;
+    if (armed === 0) return;
+    if (armed === 1) faults.delete(kind);
+    else faults.set(kind, armed - 1);
+    ctx.drop = true;
+  }
+  const configure = (changes: SimpliciteRuntimeOptions): void => {
+    if (changes.pageSize !== undefined) runtime.pageSize = Math.max(1, Math.floor(changes.pageSize));
+    if (changes.countAnswer !== undefined) runtime.countAnswer = changes.countAnswer;
+    if (changes.serveMetadata !== undefined) runtime.serveMetadata = changes.serveMetadata;
   };
   const expireSessions = (): void => tokens.clear();
 
@@ -210,6 +274,10 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
 
   function send(ctx: Ctx, status: number, body?: string | Buffer, contentType?: string, extra?: Record<string, string>): never {
     const { res } = ctx;
+    if (ctx.drop) {
+      ctx.req.socket.destroy();
+      throw new HttpDone();
+    }
     if (!res.headersSent) {
       const headers: http.OutgoingHttpHeaders = { ...extra };
       if (ctx.setCookies.length > 0) headers['Set-Cookie'] = ctx.setCookies;
@@ -494,11 +562,15 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
   // ---------------------------------------------------------------- REST API
 
   function isForbidden(login: string, object: string): boolean {
+    if (DESIGNER_OBJECTS.includes(object) && !designers.includes(login)) return true;
     return (forbiddenObjects['*'] ?? []).includes(object) || (forbiddenObjects[login] ?? []).includes(object);
   }
 
-  /** JSON body of a create/update: ignored (empty) unless Content-Type is application/json. */
-  function recordValues(ctx: Ctx): Record<string, string> {
+  /**
+   * JSON body of a create/update: ignored (empty) unless Content-Type is application/json. Scalars become strings;
+   * an object is a document written inline (the store refuses it on any other field).
+   */
+  function recordValues(ctx: Ctx): Record<string, WriteValue> {
     if (mediaType(ctx.req.headers['content-type']) !== 'application/json') return {};
     const text = ctx.body.toString('utf8');
     if (text.trim() === '') return {};
@@ -509,30 +581,25 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
       return restError(ctx, 'validation', `Invalid JSON body: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return restError(ctx, 'validation', 'Invalid JSON body: a JSON object is expected');
-    const out: Record<string, string> = {};
+    const out: Record<string, WriteValue> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (v === null || v === undefined) out[k] = '';
       else if (typeof v === 'string') out[k] = v;
       else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+      else if (typeof v === 'object' && !Array.isArray(v)) out[k] = v as DocValue;
       else return restError(ctx, 'validation', `Invalid value for field ${k}: a scalar is expected`);
     }
     return out;
   }
 
-  function writeResult(ctx: Ctx, r: { ok: true; row: Row } | { ok: false; error: string }, okStatus: number): never {
+  function writeResult(ctx: Ctx, r: { ok: true; row: Row } | { ok: false; error: string }, okStatus: number, kind: SimpliciteFaultKind, counter: keyof SimpliciteOperations): never {
     if (!r.ok) return restError(ctx, 'validation', r.error);
+    processed(ctx, kind, counter);
     return json(ctx, okStatus, r.row);
   }
 
-  function runAction(ctx: Ctx, object: string, rowId: string | undefined, name: string): never {
-    if (name === '' || !store.hasAction(object, name)) return restError(ctx, 'notFound', `Unknown action ${name} on object ${object}`);
-    if (rowId === undefined || rowId === '0') return restError(ctx, 'validation', `Action ${name} needs a record (row_id)`);
-    const result = store.action(object, rowId, name);
-    if (result === undefined) return restError(ctx, 'notFound', `Record ${rowId} of object ${object} not found`);
-    return json(ctx, 200, { result });
-  }
-
-  function search(ctx: Ctx, object: string): never {
+  /** Search filters: the query parameters that name an output field (the others are ignored, as the server does). */
+  function searchFilters(ctx: Ctx, object: string): Array<[string, string]> {
     const names = new Set(store.outputFields(object));
     const filters: Array<[string, string]> = [];
     for (const [k, v] of ctx.query) {
@@ -540,9 +607,52 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
       if (filters.some(([name]) => name === k)) continue;
       filters.push([k, v]);
     }
-    const rows = store.search(object, filters);
+    return filters;
+  }
+
+  function runAction(ctx: Ctx, object: string, rowId: string | undefined, name: string): never {
+    const scope = name === '' ? undefined : store.actionScope(object, name);
+    if (!scope) return restError(ctx, 'notFound', `Unknown action ${name} on object ${object}`);
+    const global = rowId === undefined || rowId === '0' || rowId === '_';
+    if (scope === 'record' && global) return restError(ctx, 'validation', `Action ${name} needs a record (row_id)`);
+    if (scope === 'global' && !global) return restError(ctx, 'validation', `Action ${name} is a global action: call it without a row_id`);
+    let result: string | undefined;
+    if (global) result = store.globalAction(object, name, searchFilters(ctx, object));
+    else {
+      result = store.action(object, rowId!, name);
+      if (result === undefined) return restError(ctx, 'notFound', `Record ${rowId!} of object ${object} not found`);
+    }
+    processed(ctx, 'action', 'actionsRun');
+    return json(ctx, 200, { result });
+  }
+
+  /** {mime, content}: the content base64 unless the mime type is text. */
+  function publish(ctx: Ctx, object: string, rowId: string | undefined, name: string): never {
+    const publication = store.publication(object, name);
+    if (!publication) return restError(ctx, 'notFound', `Unknown publication ${name} on object ${object}`);
+    const global = rowId === undefined || rowId === '0' || rowId === '_';
+    if (!publication.global && global) return restError(ctx, 'validation', `Publication ${name} needs a record (row_id)`);
+    const rows = store.publicationRows(object, global ? undefined : rowId, searchFilters(ctx, object));
+    if (!rows) return restError(ctx, 'notFound', `Record ${rowId!} of object ${object} not found`);
+    const rendered = publication.render(rows);
+    operations.publications++;
+    const content = Buffer.isBuffer(rendered) ? rendered.toString('base64') : publication.mime.startsWith('text/') ? rendered : Buffer.from(rendered, 'utf8').toString('base64');
+    return json(ctx, 200, { mime: publication.mime, content });
+  }
+
+  function search(ctx: Ctx, object: string): never {
+    const def = store.def(object)!;
+    if (isTrue(ctx.query.get('_metadata') ?? undefined) && runtime.serveMetadata) return json(ctx, 200, objectMetadata(def));
+    if (isTrue(ctx.query.get('_doc') ?? undefined)) {
+      const output = (ctx.query.get('_output') ?? '').toLowerCase();
+      if (output === 'openapi') return json(ctx, 200, objectOpenApi(def, PLATFORM_VERSION));
+      return send(ctx, 200, objectMarkdown(def), 'text/markdown;charset=UTF-8');
+    }
+    const rows = store.search(object, searchFilters(ctx, object), isTrue(ctx.query.get('_inline_documents') ?? undefined));
+    const { pageSize } = runtime;
     if (isTrue(ctx.query.get('_count') ?? undefined)) {
       // [I] shape of the count answer
+      if (runtime.countAnswer === 'number') return json(ctx, 200, rows.length);
       return json(ctx, 200, { count: rows.length, pagesize: pageSize, pages: Math.ceil(rows.length / pageSize) });
     }
     const rawPage = ctx.query.get('_page');
@@ -552,6 +662,12 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
       return json(ctx, 200, rows.slice(page * pageSize, (page + 1) * pageSize));
     }
     return json(ctx, 200, rows);
+  }
+
+  /** `action:<name>` or `publication:<name>` as a path segment (5.1+). */
+  function customSegment(segment: string | undefined): { kind: 'action' | 'publication'; name: string } | undefined {
+    const match = segment === undefined ? null : /^(action|publication):(.*)$/.exec(segment);
+    return match ? { kind: match[1] as 'action' | 'publication', name: match[2]! } : undefined;
   }
 
   function handleRest(ctx: Ctx, tail: string[]): never {
@@ -576,53 +692,57 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
     if (isForbidden(rec.login, object)) return restError(ctx, 'forbidden', `Object ${object} is not granted to user ${rec.login}`);
     if (more.length > 0) return restError(ctx, 'notFound', `Not found: ${tail.join('/')}`);
 
-    // <Object>/action:<name> (global) and <Object>/<row_id>/action:<name>
+    // <Object>/action:<name> (global) and <Object>/<row_id>/action:<name>; the same for publication:<name>
     let rowId: string | undefined = idSeg;
-    let actionName: string | undefined;
-    if (rowId !== undefined && rowId.startsWith('action:')) {
+    let custom = customSegment(idSeg);
+    if (custom) {
       if (extra !== undefined) return restError(ctx, 'notFound', `Not found: ${tail.join('/')}`);
-      actionName = rowId.slice('action:'.length);
       rowId = undefined;
     } else if (extra !== undefined) {
-      if (!extra.startsWith('action:')) return restError(ctx, 'notFound', `Not found: ${tail.join('/')}`);
-      actionName = extra.slice('action:'.length);
+      custom = customSegment(extra);
+      if (!custom) return restError(ctx, 'notFound', `Not found: ${tail.join('/')}`);
     }
-    if (actionName === undefined && method === 'GET') {
-      const qa = ctx.query.get('_action');
-      if (qa !== null) actionName = qa;
+    if (!custom && method === 'GET') {
+      const action = ctx.query.get('_action');
+      const template = ctx.query.get('_printtemplate');
+      if (action !== null) custom = { kind: 'action', name: action };
+      else if (template !== null) custom = { kind: 'publication', name: template };
     }
-    if (actionName !== undefined) {
+    if (custom) {
       if (method !== 'GET' && method !== 'POST') return methodNotAllowed(ctx, 'GET, POST');
-      return runAction(ctx, object, rowId, actionName);
+      return custom.kind === 'action' ? runAction(ctx, object, rowId, custom.name) : publish(ctx, object, rowId, custom.name);
     }
 
     const isNew = rowId === undefined || rowId === '0' || rowId === '_';
+    const inline = isTrue(ctx.query.get('_inline_documents') ?? undefined);
     switch (method) {
       case 'GET': {
         if (rowId === undefined) return search(ctx, object);
-        const row = store.get(object, rowId);
+        const row = store.get(object, rowId, inline);
         if (!row) return restError(ctx, 'notFound', `Record ${rowId} of object ${object} not found`);
         return json(ctx, 200, row);
       }
       case 'POST': {
         const values = recordValues(ctx);
-        if (isNew) return writeResult(ctx, store.create(object, values), createStatus);
+        if (isNew) return writeResult(ctx, store.create(object, values), createStatus, 'create', 'recordsCreated');
         // [I] a POST on an existing row_id updates it
         const r = store.update(object, rowId!, values);
         if (!r) return restError(ctx, 'notFound', `Record ${rowId!} of object ${object} not found`);
-        return writeResult(ctx, r, 200);
+        return writeResult(ctx, r, 200, 'update', 'recordsUpdated');
       }
       case 'PUT': {
         const values = recordValues(ctx);
-        const id = isNew ? values.row_id : rowId;
+        const given = isNew ? values.row_id : rowId;
+        const id = typeof given === 'string' ? given : undefined;
         if (id === undefined || id === '' || id === '0') return restError(ctx, 'validation', `Update of object ${object} needs a row_id`);
         const r = store.update(object, id, values);
         if (!r) return restError(ctx, 'notFound', `Record ${id} of object ${object} not found`);
-        return writeResult(ctx, r, 200);
+        return writeResult(ctx, r, 200, 'update', 'recordsUpdated');
       }
       case 'DELETE': {
         if (isNew) return restError(ctx, 'validation', `Delete of object ${object} needs a row_id`);
         if (!store.delete(object, rowId!)) return restError(ctx, 'notFound', `Record ${rowId!} of object ${object} not found`);
+        processed(ctx, 'delete', 'recordsDeleted');
         return json(ctx, 200, { row_id: rowId });
       }
       default:
@@ -676,7 +796,7 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
       case 'reset':
         if (ctx.method !== 'POST') return send(ctx, 405, undefined, undefined, { Allow: 'POST' });
         resetStats();
-        store.reseed();
+        resetData();
         return send(ctx, 204);
       default:
         return send(ctx, 404, 'Not found', TEXT_UTF8);
@@ -736,10 +856,14 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
     url: `${origin}${contextPath}`,
     origin,
     stats,
+    operations,
+    dropAfterProcessing,
+    bulkCreate: (object, count, make) => store.bulkCreate(object, count, make),
+    configure,
     requests,
     expireSessions,
     resetStats,
-    resetData: () => store.reseed(),
+    resetData,
     close,
   };
 }

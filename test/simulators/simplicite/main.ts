@@ -3,6 +3,7 @@
  *   [--user login:password]... [--token-timeout-ms N] [--expires-in N] [--v3]
  *   [--url-param-name NAME] [--error-status kind=code]... [--oauth2-requires-https]
  *   [--token-mode jwt|simple] [--reuse-tokens] [--page-size N] [--forbidden login:Object]...
+ *   [--designer login]... [--count-answer object|number] [--no-metadata]
  * Prints one line "simplicite simulator listening on <url>"; SIGINT/SIGTERM close it.
  */
 import { startSimpliciteSimulator, type SimpliciteErrorKind, type SimpliciteSimulatorOptions } from './index';
@@ -14,6 +15,7 @@ function parseArgs(argv: string[]): SimpliciteSimulatorOptions {
   const opts: SimpliciteSimulatorOptions = {};
   const users: Record<string, string> = {};
   const forbidden: Record<string, string[]> = {};
+  const designers: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') && arg.startsWith('--') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -85,12 +87,25 @@ function parseArgs(argv: string[]): SimpliciteSimulatorOptions {
         (forbidden[login] ??= []).push(object);
         break;
       }
+      case '--designer':
+        designers.push(value());
+        break;
+      case '--count-answer': {
+        const v = value();
+        if (v !== 'object' && v !== 'number') throw new Error('--count-answer expects object or number');
+        opts.countAnswer = v;
+        break;
+      }
+      case '--no-metadata':
+        opts.serveMetadata = false;
+        break;
       default:
         throw new Error(`unknown argument ${arg}`);
     }
   }
   if (Object.keys(users).length > 0) opts.users = users;
   if (Object.keys(forbidden).length > 0) opts.forbiddenObjects = forbidden;
+  if (designers.length > 0) opts.designers = designers;
   return opts;
 }
 

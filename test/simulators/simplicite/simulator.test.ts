@@ -682,6 +682,139 @@ describe('Simplicité simulator', function () {
     });
   });
 
+  describe('object description, custom actions, publications, documents, counters and faults', () => {
+    let token: string;
+    beforeEach(async () => {
+      token = await login();
+    });
+    const get = (p: string): Promise<Response> => authed(token, 'GET', p);
+    const body = async (p: string): Promise<Json> => (await (await get(p)).json()) as Json;
+
+    it('_metadata=true: fields with integer type codes, required / updatable / default flags, joins as ref fields', async () => {
+      const meta = await body('/rest/DemoProduct?_metadata=true');
+      expect(meta).to.include({ name: 'DemoProduct', rowidfield: 'row_id', instance: 'api_DemoProduct' });
+      const fields = meta.fields as Json[];
+      const byInput = new Map(fields.map((f) => [f.fullinput, f]));
+      expect(byInput.get('row_id')).to.include({ type: 0, updatable: false });
+      expect(byInput.get('demoPrdSupId')).to.include({ type: 0, required: true, ref: false, refObject: 'DemoSupplier' });
+      expect(byInput.get('demoPrdSupId__demoSupCode')).to.include({ name: 'demoSupCode', type: 3, ref: true, updatable: false });
+      expect(byInput.get('demoPrdReference')).to.include({ type: 3, required: true, updatable: false });
+      expect(byInput.get('demoPrdType')).to.deep.include({ type: 7, defaultValue: 'OTHER', listOfValues: [{ code: 'LAPTOP', value: 'Laptop' }, { code: 'TABLET', value: 'Tablet' }, { code: 'PHONE', value: 'Phone' }, { code: 'OTHER', value: 'Other' }] });
+      expect([byInput.get('demoPrdStock')!.type, byInput.get('demoPrdPrice')!.type, byInput.get('demoPrdAvailable')!.type, byInput.get('demoPrdBrochure')!.type]).to.deep.equal([1, 2, 8, 17]);
+      const s = await startExtra({ serveMetadata: false });
+      const t = await login(`${s.url}/api`);
+      expect(await (await authed(t, 'GET', '/rest/DemoProduct?_metadata=true', {}, `${s.url}/api`)).json()).to.be.an('array').with.length(5);
+    });
+
+    it('_doc=true&_output=openapi: the record schema, and one path per action and publication; Markdown without _output', async () => {
+      const doc = await body('/rest/DemoProduct?_doc=true&_output=openapi');
+      expect(doc.openapi).to.equal('3.0.2');
+      const schema = (doc.components as { schemas: Record<string, { properties: Record<string, Json> }> }).schemas.DemoProduct!;
+      expect(schema.properties.demoPrdStock).to.include({ type: 'integer' });
+      expect(schema.properties.demoPrdType).to.deep.include({ type: 'string', enum: ['LAPTOP', 'TABLET', 'PHONE', 'OTHER'] });
+      expect(schema.properties.demoPrdBrochure).to.include({ type: 'object' });
+      expect(schema.properties).to.have.property('demoPrdSupId__demoSupName');
+      expect(Object.keys(doc.paths as Json).filter((p) => p.includes(':'))).to.deep.equal([
+        '/rest/DemoProduct/{row_id}/action:DemoIncrementStock',
+        '/rest/DemoProduct/{row_id}/action:DemoRestock',
+        '/rest/DemoProduct/{row_id}/publication:DemoProduct-Card',
+        '/rest/DemoProduct/{row_id}/publication:DemoProduct-PDF',
+        '/rest/DemoProduct/{row_id}/publication:DemoProduct-CSV',
+      ]);
+      const client = await body('/rest/DemoClient?_doc=true&_output=openapi');
+      expect((client.components as { schemas: Record<string, { properties: Record<string, Json> }> }).schemas.DemoClient!.properties.demoCliLastContact).to.include({ example: 'yyyy-MM-dd HH:mm:ss' });
+      const markdown = await get('/rest/DemoProduct?_doc=true');
+      expect(markdown.headers.get('content-type')).to.match(/^text\/markdown/);
+      expect(await markdown.text()).to.match(/^# DemoProduct/);
+    });
+
+    it('ObjectInternal lists the objects to designers only (403 for the others), with search, _count and _page', async () => {
+      const names = ((await body('/rest/ObjectInternal?obo_name=%25Demo%25')) as unknown as Json[]).map((r) => r.obo_name);
+      expect(names).to.deep.equal(['DemoSupplier', 'DemoProduct', 'DemoClient', 'DemoOrder']);
+      expect(await body('/rest/ObjectInternal?_count=true')).to.include({ count: 7 });
+      const s = await startExtra({ users: { designer: 'designer', sales: 'sales', lead: 'lead' }, designers: ['designer', 'lead'] });
+      const base = `${s.url}/api`;
+      const sales = await authed(await login(base, 'sales', 'sales'), 'GET', '/rest/ObjectInternal', {}, base);
+      expect(sales.status).to.equal(403);
+      expect(await sales.json()).to.include({ status: 403 });
+      expect((await authed(await login(base, 'lead', 'lead'), 'GET', '/rest/ObjectInternal', {}, base)).status).to.equal(200);
+    });
+
+    it('global actions run on the records the filters select; a record action needs a row_id and a global one refuses it', async () => {
+      expect(await body('/rest/DemoProduct/action:DemoRestock?demoPrdType=LAPTOP')).to.deep.equal({ result: 'Restocked 0 product(s)' });
+      expect(await body('/rest/DemoProduct/action:DemoRestock')).to.deep.equal({ result: 'Restocked 1 product(s)' });
+      expect(((await body('/rest/DemoProduct/3')) as Json).demoPrdStock).to.equal('10');
+      expect((await get('/rest/DemoProduct/action:DemoIncrementStock')).status).to.equal(400);
+      expect((await get('/rest/DemoProduct/1/action:DemoRestock')).status).to.equal(400);
+      expect(sim.operations.actionsRun).to.equal(2);
+    });
+
+    it('publications answer {mime, content}: text as is, binary in base64, global ones over the filtered records; ?_printtemplate= too', async () => {
+      expect(await body('/rest/DemoProduct/2/publication:DemoProduct-Card')).to.deep.equal({ mime: 'text/plain', content: 'REF002: Tablet Mini (TABLET), 40 in stock' });
+      const pdf = await body('/rest/DemoProduct/1/publication:DemoProduct-PDF');
+      expect(pdf.mime).to.equal('application/pdf');
+      expect(Buffer.from(pdf.content as string, 'base64').subarray(0, 8).toString()).to.equal('%PDF-1.4');
+      expect((await body('/rest/DemoProduct/publication:DemoProduct-CSV?demoPrdStock=0')).content).to.equal('reference;name;stock\nREF003;Smart Phone X;0');
+      expect((await body('/rest/DemoProduct/2?_printtemplate=DemoProduct-Card')).content).to.match(/^REF002/);
+      expect((await get('/rest/DemoProduct/publication:DemoProduct-Card')).status).to.equal(400);
+      expect((await get('/rest/DemoProduct/99/publication:DemoProduct-Card')).status).to.equal(404);
+      expect((await get('/rest/DemoProduct/1/publication:Nope')).status).to.equal(404);
+      expect(sim.operations.publications).to.equal(4);
+    });
+
+    it('documents written inline are kept and read back with _inline_documents=true; a malformed one is refused (400)', async () => {
+      const content = Buffer.from('brochure').toString('base64');
+      const created = (await (await sendJson(token, 'PUT', '/rest/DemoProduct/1', { demoPrdBrochure: { id: '0', name: 'b.pdf', mime: 'application/pdf', content } })).json()) as Json;
+      expect(created.demoPrdBrochure).to.match(/^\d+$/);
+      expect(((await body('/rest/DemoProduct/1?_inline_documents=true')) as Json).demoPrdBrochure).to.deep.equal({ id: created.demoPrdBrochure, name: 'b.pdf', mime: 'application/pdf', content });
+      expect((await sendJson(token, 'PUT', '/rest/DemoProduct/1', { demoPrdBrochure: { name: 'b.pdf', content: 'not base64!' } })).status).to.equal(400);
+      expect((await sendJson(token, 'PUT', '/rest/DemoProduct/1', { demoPrdName: { name: 'b.pdf', content } })).status).to.equal(400);
+    });
+
+    it('booleans (1/0, true/false), dates and date-times are checked; a field that is not updatable is refused on update', async () => {
+      const ok = await sendJson(token, 'PUT', '/rest/DemoClient/1', { demoCliSince: '2020-02-29', demoCliLastContact: '2026-01-02 03:04:05' });
+      expect(await ok.json()).to.include({ demoCliSince: '2020-02-29', demoCliLastContact: '2026-01-02 03:04:05' });
+      expect((await sendJson(token, 'PUT', '/rest/DemoClient/1', { demoCliSince: '29/02/2020' })).status).to.equal(400);
+      expect((await sendJson(token, 'PUT', '/rest/DemoClient/1', { demoCliLastContact: '2026-01-02T03:04:05Z' })).status).to.equal(400);
+      expect(((await (await sendJson(token, 'PUT', '/rest/DemoProduct/1', { demoPrdAvailable: false })).json()) as Json).demoPrdAvailable).to.equal('0');
+      expect((await sendJson(token, 'PUT', '/rest/DemoProduct/1', { demoPrdAvailable: 'yes' })).status).to.equal(400);
+      const fixed = await sendJson(token, 'PUT', '/rest/DemoProduct/1', { demoPrdReference: 'REF999' });
+      expect(fixed.status).to.equal(400);
+      expect(((await fixed.json()) as Json).error).to.match(/not updatable/);
+      expect((await sendJson(token, 'PUT', '/rest/DemoProduct/1', { demoPrdReference: 'REF001', demoPrdStock: 2 })).status).to.equal(200);
+    });
+
+    it('counts the writes and actions that took effect; dropAfterProcessing destroys the answer of the next one after processing it', async () => {
+      sim.dropAfterProcessing('create');
+      await sendJson(token, 'POST', '/rest/DemoClient', { demoCliCode: 'LOST', demoCliLastname: 'Lost' }).then(
+        () => expect.fail('answered'),
+        (error: Error) => expect(error.message).to.match(/fetch failed/),
+      );
+      expect(((await body('/rest/DemoClient?demoCliCode=LOST')) as unknown as Json[]).map((r) => r.demoCliCode)).to.deep.equal(['LOST']);
+      expect((await sendJson(token, 'POST', '/rest/DemoClient', { demoCliCode: 'KEPT', demoCliLastname: 'Kept' })).status).to.equal(200);
+      sim.dropAfterProcessing('action');
+      await get('/rest/DemoProduct/1/action:DemoIncrementStock').then(() => expect.fail('answered'), () => undefined);
+      expect(((await body('/rest/DemoProduct/1')) as Json).demoPrdStock).to.equal('13');
+      await sendJson(token, 'PUT', '/rest/DemoClient/1', { demoCliCity: 'Nice' });
+      await authed(token, 'DELETE', '/rest/DemoClient/2');
+      expect(sim.operations).to.deep.equal({ recordsCreated: 2, recordsUpdated: 1, recordsDeleted: 1, actionsRun: 1, publications: 0 });
+      sim.dropAfterProcessing('delete');
+      sim.resetData();
+      expect((await authed(token, 'DELETE', '/rest/DemoClient/2')).status).to.equal(200);
+      sim.resetStats();
+      expect(sim.operations.recordsDeleted).to.equal(0);
+    });
+
+    it('configure() changes the page size and the count shape at run time; bulkCreate adds valid records', async () => {
+      const ids = sim.bulkCreate('DemoProduct', 4, (i) => ({ demoPrdType: i % 2 === 0 ? 'PHONE' : 'TABLET' }));
+      expect(ids).to.deep.equal(['6', '7', '8', '9']);
+      expect(((await body('/rest/DemoProduct/7')) as Json).demoPrdType).to.equal('PHONE');
+      sim.configure({ pageSize: 4, countAnswer: 'number' });
+      expect(((await (await get('/rest/DemoProduct?_page=2')).json()) as Json[]).map((r) => r.row_id)).to.deep.equal(['9']);
+      expect(await (await get('/rest/DemoProduct?_count=true')).json()).to.equal(9);
+    });
+  });
+
   describe('health', () => {
     it('GET /health?format=json needs no authentication: 200 JSON', async () => {
       const res = await call(sim.url, 'GET', '/health?format=json');
