@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Readable } from 'node:stream';
-import { BpmFailure, bonitaCatalogue, checkValues, isAmbiguous, runOperation, type BpmError, type Connection, type FileSource, type HttpRequest, type HttpResponse, type Operation, type OperationRequest, type OperationSteps } from '../../core';
+import { BpmFailure, bawCatalogue, bonitaCatalogue, funnelbackCatalogue, simpliciteCatalogue, checkValues, isAmbiguous, runOperation, type BpmError, type Connection, type FileSource, type HttpRequest, type HttpResponse, type Operation, type OperationRequest, type OperationSteps } from '../../core';
 import { Memo } from '../../core/sessions/memo';
 import { contractFields, contractValues } from '../../core/catalogues/bonita/contract-form';
 import type { Contract } from '../../core/catalogues/bonita/contract';
@@ -22,33 +22,48 @@ const refusal = async (run: () => Promise<unknown>): Promise<{ field?: string; m
 	throw new Error('expected a refusal');
 };
 
-describe('Operations catalogue (Bonita)', () => {
-	it('names each operation once, under a known resource, with an action and a description a model can act on', () => {
-		const keys = bonitaCatalogue.operations.map((operation) => `${operation.resource}.${operation.operation}`);
-		expect(new Set(keys).size).to.equal(keys.length);
-		const resources = new Set(bonitaCatalogue.resources.map((resource) => resource.value));
-		for (const operation of bonitaCatalogue.operations) {
-			expect(resources.has(operation.resource), operation.resource).to.equal(true);
-			expect(operation.action, `${operation.resource}.${operation.operation}`).to.match(/^[A-Z]/);
-			expect(operation.description.length, `${operation.resource}.${operation.operation}`).to.be.greaterThan(30);
-		}
-		for (const resource of resources) expect(bonitaCatalogue.operations.some((operation) => operation.resource === resource), resource).to.equal(true);
-	});
-
-	it('points every reference at a list and every form at a reader the catalogue has', () => {
-		for (const operation of bonitaCatalogue.operations) {
-			for (const parameter of operation.parameters) {
-				if (parameter.list) expect(bonitaCatalogue.lists, `${operation.operation}.${parameter.name}`).to.have.property(parameter.list);
-				if (parameter.form) {
-					expect(bonitaCatalogue.forms, parameter.name).to.have.property(parameter.form.kind);
-					expect(operation.parameters.some((p) => p.name === parameter.form!.dependsOn)).to.equal(true);
-				}
-				if (parameter.type === 'options') expect(parameter.choices?.length, parameter.name).to.be.greaterThan(0);
+for (const catalogue of [bonitaCatalogue, bawCatalogue, simpliciteCatalogue, funnelbackCatalogue]) {
+	describe(`Operations catalogue: the shape of ${catalogue.displayName}'s`, () => {
+		it('names each operation once, under a known resource, with an action and a description a model can act on', () => {
+			const keys = catalogue.operations.map((operation) => `${operation.resource}.${operation.operation}`);
+			expect(new Set(keys).size).to.equal(keys.length);
+			const resources = new Set(catalogue.resources.map((resource) => resource.value));
+			for (const operation of catalogue.operations) {
+				expect(resources.has(operation.resource), operation.resource).to.equal(true);
+				expect(operation.action, `${operation.resource}.${operation.operation}`).to.match(/^[A-Z]/);
+				expect(operation.description.length, `${operation.resource}.${operation.operation}`).to.be.greaterThan(30);
 			}
-		}
-	});
+			for (const resource of resources) expect(catalogue.operations.some((operation) => operation.resource === resource), resource).to.equal(true);
+		});
 
-	it('gives every write a replay class, and every write that is not idempotent a read-back or a hint on how to check', () => {
+		it('points every reference at a list and every form at a reader the catalogue has, and a dependent list after what it depends on', () => {
+			for (const operation of catalogue.operations) {
+				operation.parameters.forEach((parameter, index) => {
+					const where = `${operation.resource}.${operation.operation}.${parameter.name}`;
+					if (parameter.list) {
+						expect(catalogue.lists, where).to.have.property(parameter.list);
+						const source = catalogue.lists[parameter.list];
+						for (const name of 'dependsOn' in source ? (source.dependsOn ?? []) : []) expect(operation.parameters.slice(0, index).map((p) => p.name), where).to.include(name);
+					}
+					if (parameter.form) {
+						expect(catalogue.forms, where).to.have.property(parameter.form.kind);
+						expect(operation.parameters.slice(0, index).some((p) => p.name === parameter.form!.dependsOn), where).to.equal(true);
+					}
+					if (parameter.type === 'options') expect(parameter.choices?.length, where).to.be.greaterThan(0);
+				});
+			}
+		});
+
+		it('gives every write that is not idempotent a read-back or a hint on how to check', () => {
+			for (const operation of catalogue.operations.filter((write) => write.replay === 'nonIdempotent')) {
+				expect(operation.readBack !== undefined || operation.ambiguousHint !== undefined, operation.operation).to.equal(true);
+			}
+		});
+	});
+}
+
+describe('Operations catalogue (Bonita)', () => {
+	it('gives each write the replay class of the vendor notes', () => {
 		const writes = bonitaCatalogue.operations.filter((operation) => operation.replay !== 'read');
 		expect(writes.map((operation) => `${operation.resource}.${operation.operation}:${operation.replay}`)).to.have.members([
 			'case.start:nonIdempotent',
@@ -59,9 +74,6 @@ describe('Operations catalogue (Bonita)', () => {
 			'document.upload:nonIdempotent',
 			'message.send:nonIdempotent',
 		]);
-		for (const operation of writes.filter((write) => write.replay === 'nonIdempotent')) {
-			expect(operation.readBack !== undefined || operation.ambiguousHint !== undefined, operation.operation).to.equal(true);
-		}
 	});
 
 	it('builds each call where the notes put it: the process filter key is processId, the document key caseId, execute assigns by default', async () => {
