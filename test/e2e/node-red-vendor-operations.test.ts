@@ -12,11 +12,11 @@ interface Example {
 	/** The id prefix of the example's nodes: bpmc-<prefix>-… */
 	prefix: string;
 	file: string;
-	/** After this node's success, every session of the simulator is expired. */
+	/** After this node's success, every session of the simulator is expired (the expiry call replaces msg.payload: the next node must not read it). */
 	expireAfter: string;
 }
 
-const BAW: Example = { prefix: 'bawops', file: 'examples/baw-vacation-request-operations.json', expireAfter: 'tasks' };
+const BAW: Example = { prefix: 'bawops', file: 'examples/baw-vacation-request-operations.json', expireAfter: 'keep-task' };
 const SIMPLICITE: Example = { prefix: 'simpops', file: 'examples/simplicite-supplier-operations.json', expireAfter: 'get' };
 const FUNNELBACK: Example = { prefix: 'fbops', file: 'examples/funnelback-search-push-and-commit.json', expireAfter: 'push' };
 
@@ -34,9 +34,10 @@ function drivenExample(example: Example, simulator: { url: string; origin: strin
 		.filter((node) => node !== inject)
 		.map((node): FlowNode => {
 			if (node.z === undefined && node.type !== 'tab') return { ...node, url: simulator.url, credentials };
-			if (!node.type.endsWith('-operation')) return node;
+			const expiresAfter = node.id === id(example.expireAfter);
+			if (!node.type.endsWith('-operation')) return expiresAfter ? { ...node, wires: [[`${example.prefix}-expire`]] } : node;
 			const [success, error] = node.wires!;
-			const next = node.id === id(example.expireAfter) ? [`${example.prefix}-expire`] : success.includes(id('done')) ? [...success, `${example.prefix}-reply`] : success;
+			const next = expiresAfter ? [`${example.prefix}-expire`] : success.includes(id('done')) ? [...success, `${example.prefix}-reply`] : success;
 			return { ...node, wires: [next, [...error, `${example.prefix}-reply-error`]] };
 		});
 	const afterExpiry = nodes.find((node) => node.id === id(example.expireAfter))!.wires![0];
@@ -116,7 +117,7 @@ describe('IBM BAW, Simplicité and Funnelback operation nodes in real Node-RED 4
 		const reply = await run(SIMPLICITE);
 		expect(reply.status, reply.text).to.equal(200);
 		expect(reply.body.payload).to.include({ deleted: true });
-		expect(reply.body.code).to.match(/^NR\d+$/);
+		expect(reply.body.code).to.equal('NODERED');
 		expect(simplicite.operations.recordsCreated - before.recordsCreated).to.equal(1);
 		expect(simplicite.operations.recordsUpdated - before.recordsUpdated).to.equal(1);
 		expect(simplicite.operations.recordsDeleted - before.recordsDeleted).to.equal(1);
@@ -134,12 +135,13 @@ describe('IBM BAW, Simplicité and Funnelback operation nodes in real Node-RED 4
 		expect(simplicite.operations.recordsCreated - before.recordsCreated).to.equal(1);
 	});
 
-	it('Funnelback: searches, pushes a page, commits, finds the page and lists the tokens; sessions expire midway and it logs in exactly twice', async () => {
+	it('Funnelback: searches, pushes a page, commits, finds it and reads its results page with facets; sessions expire midway and it logs in exactly twice', async () => {
 		funnelback.resetStats();
 		const before = { ...funnelback.operations };
 		const reply = await run(FUNNELBACK);
 		expect(reply.status, reply.text).to.equal(200);
-		expect(reply.body.payload).to.be.an('array');
+		expect(reply.body.payload.results.map((result: { liveUrl: string }) => result.liveUrl)).to.include('https://www.example.com/bpm-connect/hello');
+		expect(reply.body.payload.facets).to.be.an('array');
 		expect(funnelback.operations.documentsPushed - before.documentsPushed).to.equal(1);
 		expect(funnelback.operations.commits - before.commits).to.equal(1);
 		expect(funnelback.stats.logins).to.equal(2);

@@ -16,6 +16,7 @@ export const processParameter = {
 	type: 'reference',
 	list: 'processes',
 	required: true,
+	placeholder: 'e.g. VR:Vacation request',
 } as const;
 
 export const instanceParameter = {

@@ -25,6 +25,7 @@ export const collection = {
 	type: 'reference',
 	list: 'collections',
 	required: true,
+	placeholder: 'e.g. client~sp-docs',
 } as const;
 
 export const query: Parameter = {

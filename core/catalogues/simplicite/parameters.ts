@@ -8,6 +8,7 @@ export const objectName = {
 	type: 'reference',
 	list: 'objects',
 	required: true,
+	placeholder: 'e.g. DemoProduct',
 } as const;
 
 export const rowId = {
