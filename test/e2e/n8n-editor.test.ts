@@ -90,6 +90,8 @@ const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} G
 function normalise(value: unknown, key = ''): unknown {
 	if (Array.isArray(value)) return value.map((entry) => normalise(entry));
 	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalise(v, k)]));
+	// Epoch milliseconds under a date or time key (Funnelback's result dates): the moment of each run.
+	if (typeof value === 'number' && /(date|time)$/i.test(key) && value > 1e12) return '<time>';
 	if (typeof value !== 'string') return value;
 	if (/token$/i.test(key)) return '<token>';
 	return HTTP_DATE.test(value) ? '<time>' : value.replace(ISO_TIME, '<time>');
@@ -236,6 +238,30 @@ describe('n8n editor: the example workflows opened, saved and run in n8n 2.40 in
 		it(`${name}: opening every BPM Connect node and saving changes neither its meaning nor its run`, () => checkWorkflow(id));
 	}
 	it('the OAuth2 token workflow: opening every BPM Connect node and saving changes neither its meaning nor its run', () => checkWorkflow('bpmcEditorToken1'));
+
+	it("the IBM BAW, Simplicité and Funnelback nodes' dropdowns and forms through the server: server-filtered, dependent on another parameter, configured in the credential", async () => {
+		const ask = async <T>(endpoint: string, node: string, credentials: Record<string, { id: string; name: string }>, body: Record<string, unknown>) => {
+			const answer = await session.rest<T>('POST', `dynamic-node-parameters/${endpoint}`, { nodeTypeAndVersion: { name: `${PACKAGE}.${node}`, version: 1 }, credentials, ...body });
+			expect(JSON.stringify(answer)).not.to.contain(MARKER_PASSWORD);
+			return answer;
+		};
+		type Options = { results: Array<{ name: string; value: string }> };
+		const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+		const bawCredential = { bawApi: { id: 'bawSim', name: 'IBM BAW simulator' } };
+		const processes = await ask<Options>('resource-locator-results', 'baw', bawCredential, { path: 'parameters.process', methodName: 'searchProcesses', currentNodeParameters: { resource: 'process', operation: 'start' }, filter: 'vacation' });
+		expect(processes.results.map((option) => option.value)).to.deep.equal(['VR:Vacation request']);
+		const inputs = await ask<{ fields: Array<{ id: string }> }>('resource-mapper-fields', 'baw', bawCredential, { path: 'parameters.inputs', methodName: 'getProcessInputsFields', currentNodeParameters: { resource: 'process', operation: 'start', process: byId('VR:Vacation request') } });
+		expect(inputs.fields.map((field) => field.id)).to.deep.equal(['requester', 'days', 'startDate', 'reason']);
+
+		const simpliciteCredential = { simpliciteApi: { id: 'simpliciteSim', name: 'Simplicité simulator' } };
+		const actions = await ask<Options>('resource-locator-results', 'simplicite', simpliciteCredential, { path: 'parameters.action', methodName: 'searchActions', currentNodeParameters: { resource: 'object', operation: 'runAction', object: byId('DemoProduct') } });
+		expect(actions.results.map((option) => option.value)).to.include('DemoIncrementStock');
+		const fields = await ask<{ fields: Array<{ id: string; required: boolean }> }>('resource-mapper-fields', 'simplicite', simpliciteCredential, { path: 'parameters.fields', methodName: 'getRecordFieldsFields', currentNodeParameters: { resource: 'object', operation: 'create', object: byId('DemoSupplier') } });
+		expect(fields.fields.filter((field) => field.required).map((field) => field.id)).to.deep.equal(['demoSupCode', 'demoSupName']);
+
+		const collections = await ask<Options>('resource-locator-results', 'funnelback', { funnelbackApi: { id: 'funnelbackSim', name: 'Funnelback simulator' } }, { path: 'parameters.collection', methodName: 'searchCollections', currentNodeParameters: { resource: 'search', operation: 'search' }, filter: 'sp-' });
+		expect(collections.results.map((option) => option.value)).to.deep.equal(['client~sp-docs', 'client~sp-website']);
+	});
 
 	async function checkWorkflow(id: string): Promise<void> {
 		await time(id, async () => {

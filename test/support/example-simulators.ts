@@ -73,7 +73,7 @@ const VENDORS: Vendor[] = [
 		port: 9082,
 		username: 'admin',
 		password: 'admin',
-		credential: { id: 'funnelbackSim', name: 'Funnelback simulator', type: 'funnelbackApi', settings: { authMode: 'login' } },
+		credential: { id: 'funnelbackSim', name: 'Funnelback simulator', type: 'funnelbackApi', settings: { authMode: 'login', collections: 'client~sp-docs\nclient~sp-website\nclient~ds-push' } },
 		start: (port, username, password) => startFunnelbackSimulator({ port, users: { [username]: { password, canCreateNonExpiring: true } } }),
 	},
 ];
