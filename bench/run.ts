@@ -10,6 +10,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureN8n, ensureNode24, ensureNodeRed4, REPO_ROOT } from '../test/support/runtimes';
+import { allResults } from './all-results';
 import { digest } from './digest';
 import { loginEconomy } from './login-economy';
 import { pagingBonita } from './paging-bonita';
@@ -19,7 +20,7 @@ import { throughputN8n } from './throughput-n8n';
 import { throughputNodeRed } from './throughput-node-red';
 import { upload } from './upload';
 
-const BENCHMARKS: Benchmark[] = [loginEconomy, throughputNodeRed, throughputN8n, throughputEngine, pagingBonita, upload, digest];
+const BENCHMARKS: Benchmark[] = [loginEconomy, throughputNodeRed, throughputN8n, throughputEngine, pagingBonita, allResults, upload, digest];
 const DOCS = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
 
 interface Outcome {
