@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { operationCalls, type CallInput } from '../support/operation-calls';
 import {
 	baw,
 	createSchemeSession,
@@ -9,8 +10,6 @@ import {
 	sessionConnection,
 	type Connection,
 	type OperationInput,
-	type OperationResult,
-	type Outcome,
 	type Session,
 } from '../../core';
 import { bawCatalogue } from '../../core/catalogues/baw';
@@ -28,19 +27,8 @@ describe('IBM BAW operations on the simulator (runOperation)', function () {
 	let session: Session;
 	let connection: Connection;
 
-	const run = (resource: string, operation: string, input: Partial<OperationInput> & { values: OperationInput['values'] }): Promise<Outcome<OperationResult>> =>
-		runOperation(connection, bawCatalogue, findOperation(bawCatalogue, resource, operation)!, input);
-	const value = async (resource: string, operation: string, input: Partial<OperationInput> & { values: OperationInput['values'] }) => {
-		const outcome = await run(resource, operation, input);
-		if (!outcome.ok) throw new Error(`${resource}.${operation}: ${outcome.error.message}`);
-		return outcome.value;
-	};
-	const json = async (resource: string, operation: string, values: OperationInput['values'], extra: Partial<OperationInput> = {}) => (await value(resource, operation, { values, ...extra })).items.map((item) => item.json);
-	const failure = async (resource: string, operation: string, values: OperationInput['values'], extra: Partial<OperationInput> = {}) => {
-		const outcome = await run(resource, operation, { values, ...extra });
-		if (outcome.ok) throw new Error(`${resource}.${operation} succeeded`);
-		return outcome.error;
-	};
+	const { value, json, failure: fail } = operationCalls(bawCatalogue, () => connection);
+	const failure = (resource: string, name: string, values: CallInput['values'], extra: Partial<OperationInput> = {}) => fail(resource, name, { values, ...extra });
 	const sent = (method: string, pathEnd: string) => simulator.requests.filter((request) => request.method === method && request.path.endsWith(pathEnd));
 	const login = (username: string) => {
 		session.close();

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { operationCalls } from '../support/operation-calls';
 import {
 	bonita,
 	bonitaCatalogue,
@@ -10,9 +11,6 @@ import {
 	runOperation,
 	sessionConnection,
 	type Connection,
-	type OperationInput,
-	type OperationResult,
-	type Outcome,
 	type Session,
 } from '../../core';
 import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
@@ -25,14 +23,7 @@ describe('Bonita operations on the simulator (runOperation)', function () {
 	let session: Session;
 	let connection: Connection;
 
-	const run = (resource: string, operation: string, input: Partial<OperationInput> & { values: OperationInput['values'] }): Promise<Outcome<OperationResult>> =>
-		runOperation(connection, bonitaCatalogue, findOperation(bonitaCatalogue, resource, operation)!, input);
-	const value = async (resource: string, operation: string, input: Partial<OperationInput> & { values: OperationInput['values'] }) => {
-		const outcome = await run(resource, operation, input);
-		if (!outcome.ok) throw new Error(`${resource}.${operation}: ${outcome.error.message}`);
-		return outcome.value;
-	};
-	const json = async (resource: string, operation: string, values: OperationInput['values'], extra: Partial<OperationInput> = {}) => (await value(resource, operation, { values, ...extra })).items.map((item) => item.json);
+	const { run, value, json } = operationCalls(bonitaCatalogue, () => connection);
 
 	before(async () => {
 		simulator = await startBonitaSimulator({ users: { 'walter.bates': PASSWORD, 'helen.kelly': PASSWORD } });

@@ -1,17 +1,14 @@
 import { expect } from 'chai';
+import { operationCalls } from '../support/operation-calls';
 import {
 	createSchemeSession,
 	fileFromBuffer,
-	findOperation,
 	funnelback,
 	listOptions,
 	runOperation,
 	sessionConnection,
 	type Connection,
 	type Operation,
-	type OperationInput,
-	type OperationResult,
-	type Outcome,
 	type Session,
 } from '../../core';
 import { funnelbackCatalogue } from '../../core/catalogues/funnelback';
@@ -23,7 +20,6 @@ const USERS = { admin: { password: PASSWORD, canCreateNonExpiring: true }, searc
 const COLLECTIONS = 'client~sp-docs\nclient~ds-push, acme~sp-intranet';
 const RETRY = { maxAttempts: 2, retryDelayMs: 1 };
 
-type Input = Partial<OperationInput> & { values: OperationInput['values'] };
 type Json = Record<string, unknown>;
 
 describe('Funnelback operations on the simulator (runOperation)', function () {
@@ -33,21 +29,7 @@ describe('Funnelback operations on the simulator (runOperation)', function () {
 	let connection: Connection;
 	const extra: Array<{ simulator: FunnelbackSimulator; session: Session }> = [];
 
-	const operation = (resource: string, name: string): Operation => findOperation(funnelbackCatalogue, resource, name)!;
-	const run = (resource: string, name: string, input: Input, on: Connection = connection): Promise<Outcome<OperationResult>> =>
-		runOperation(on, funnelbackCatalogue, operation(resource, name), input);
-	const value = async (resource: string, name: string, input: Input, on: Connection = connection) => {
-		const outcome = await run(resource, name, input, on);
-		if (!outcome.ok) throw new Error(`${resource}.${name}: ${outcome.error.message}`);
-		return outcome.value;
-	};
-	const json = async (resource: string, name: string, values: Input['values'], more: Partial<OperationInput> = {}, on: Connection = connection) =>
-		(await value(resource, name, { values, ...more }, on)).items.map((item) => item.json);
-	const failure = async (resource: string, name: string, input: Input, on: Connection = connection) => {
-		const outcome = await run(resource, name, input, on);
-		if (outcome.ok) throw new Error(`${resource}.${name} succeeded: ${JSON.stringify(outcome.value.items)}`);
-		return outcome.error;
-	};
+	const { operation, value, json, failure } = operationCalls(funnelbackCatalogue, () => connection);
 	const connect = (on: FunnelbackSimulator, data: Json = { username: 'admin', password: PASSWORD }): Connection => {
 		const opened = createSchemeSession(funnelback, { url: on.url, collections: COLLECTIONS, ...data });
 		extra.push({ simulator: on, session: opened });
