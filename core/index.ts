@@ -39,6 +39,7 @@ export { header, customHeaders, headerScheme, type HeaderConfig } from './scheme
 export * from './http/output';
 export * from './paging';
 export * from './operations';
+export * from './triggers';
 export { bawCatalogue } from './catalogues/baw';
 export { bonitaCatalogue } from './catalogues/bonita';
 export { funnelbackCatalogue } from './catalogues/funnelback';

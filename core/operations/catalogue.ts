@@ -2,6 +2,7 @@ import type { PagingStyle } from '../paging/paging-style';
 import type { FileSource } from '../http/http-types';
 import type { Operation, OperationRequest, OperationSteps, RequestContext } from './operation';
 import type { FormField } from './form-field';
+import type { TriggerEvent } from '../triggers/trigger-event';
 
 /** A vendor's operations, the lists its dropdowns show and the forms its servers describe. */
 export interface Catalogue {
@@ -18,6 +19,8 @@ export interface Catalogue {
 	forms: Readonly<Record<string, FormReader>>;
 	/** The logged-in user's id, for operations that need it; asked once per session. */
 	currentUser?(steps: OperationSteps): Promise<string>;
+	/** What its trigger nodes watch for, where the vendor's lists allow it. */
+	triggers?: readonly TriggerEvent[];
 }
 
 export type ListSource = ServerListSource | ConfiguredListSource;

@@ -7,3 +7,4 @@ export * from './output-items';
 export * from './is-ambiguous';
 export * from './list-options';
 export * from './form-fields';
+export * from './request-context';

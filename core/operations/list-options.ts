@@ -8,6 +8,7 @@ import type { Connection } from '../sessions/connection';
 import type { Catalogue, ListOption } from './catalogue';
 import type { OperationRequest } from './operation';
 import { NO_FILES, operationSteps, StepFailure } from './operation-steps';
+import { requestContext } from './request-context';
 
 export interface ListPage {
 	options: ListOption[];
@@ -41,9 +42,9 @@ export async function listOptions(connection: Connection, catalogue: Catalogue, 
 		if ('configured' in source) return { ok: true, value: configuredOptions(connection, source.configured, query.filter), attempts: 0, elapsedMs: Date.now() - started };
 		const values = dependencies(source.dependsOn ?? [], query.values ?? {});
 		const steps = operationSteps(connection, query.options ?? {}, {}, NO_FILES, (count) => (attempts += count));
-		const currentUser = source.needs?.includes('currentUser') && catalogue.currentUser ? await connection.memo.get(`${catalogue.vendor}:currentUser`, () => catalogue.currentUser!(steps)) : undefined;
+		const context = await requestContext(connection, catalogue, source.needs, steps);
 		const filter = query.filter?.trim() ?? '';
-		const request = source.request(filter, { currentUser, pageSize: LIST_PAGE_SIZE }, values);
+		const request = source.request(filter, { ...context, pageSize: LIST_PAGE_SIZE }, values);
 		if (source.items) {
 			const response = await steps.call(request);
 			const items = objects(source.items(response.body.kind === 'json' ? response.body.value : undefined, filter, values));

@@ -13,6 +13,7 @@ import { isAmbiguous } from './is-ambiguous';
 import type { Operation, OperationRequest, OperationSteps, RequestContext, Values } from './operation';
 import { NO_FILES, operationSteps, requestInput, StepFailure } from './operation-steps';
 import { outputItems, type OutputItem } from './output-items';
+import { requestContext } from './request-context';
 
 export interface OperationInput {
 	/** Parameter values as the runtime read them; checked here. */
@@ -71,7 +72,7 @@ class OperationRun {
 	async execute(): Promise<OperationResult> {
 		const { operation, input } = this;
 		const values = await checkValues(operation, input.values, input.files ?? NO_FILES);
-		const context = await this.context(operation.needs);
+		const context = await requestContext(this.connection, this.catalogue, operation.needs, this.steps);
 		if (operation.paging) return this.list(values, context);
 		if (operation.streamed) return this.stream(values, context);
 		for (let sending = 1; ; sending++) {
@@ -124,13 +125,6 @@ class OperationRun {
 		const items = sink.items();
 		if (items.length === 0) await operation.explainEmpty?.(values, this.steps, context);
 		return { items: outputItems(operation, values, undefined, input.simplify ?? true, items) };
-	}
-
-	private async context(needs: Operation['needs']): Promise<RequestContext> {
-		if (!needs?.includes('currentUser')) return {};
-		const { catalogue } = this;
-		if (!catalogue.currentUser) throw new BpmFailure({ kind: 'input', message: `${catalogue.displayName} cannot tell the current user` });
-		return { currentUser: await this.connection.memo.get(`${catalogue.vendor}:currentUser`, () => catalogue.currentUser!(this.steps)) };
 	}
 
 	/** A success whose body reports a failure (checkAnswer throws) is that failure. */

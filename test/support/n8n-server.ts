@@ -31,6 +31,10 @@ export interface N8nServerOptions {
 	credentials?: object[];
 	/** Imported with `n8n import:workflow` before the server starts. */
 	workflows?: object[];
+	/** Workflow ids published (activated) with `n8n publish:workflow` before the server starts: their production webhooks are live. */
+	publish?: string[];
+	/** Extra environment for the imports and the server, e.g. queue mode's Redis and PostgreSQL settings. */
+	env?: Record<string, string>;
 	/** Each chunk n8n prints (by default it is only kept, for errors and the secret scan). */
 	onOutput?: (text: string) => void;
 	/** Aborting while n8n starts stops it (n8n runs in its own process group, so a Ctrl-C does not reach it). */
@@ -54,6 +58,8 @@ export interface N8nSession {
 export interface N8nServer {
 	url: string;
 	home: N8nHome;
+	/** What n8n printed so far. */
+	log(): string;
 	login(): Promise<N8nSession>;
 	stop(): Promise<void>;
 }
@@ -81,31 +87,69 @@ export async function startN8nServer(opts: N8nServerOptions): Promise<N8nServer>
 	const { runtime, owner } = opts;
 	const port = opts.port ?? (await freePort());
 	const url = `http://127.0.0.1:${port}`;
-	const home = await createN8nHome({ runtime, packageTgz: opts.packageTgz, env: { N8N_PORT: String(port) } });
+	const home = await createN8nHome({ runtime, packageTgz: opts.packageTgz, env: { ...opts.env, N8N_PORT: String(port) } });
 	try {
 		await home.importCredentials(opts.credentials ?? []);
 		await home.importWorkflows(opts.workflows ?? []);
+		for (const id of opts.publish ?? []) await home.cli(['publish:workflow', `--id=${id}`]);
 	} catch (error) {
 		await home.remove();
 		throw error;
 	}
 
 	const bcrypt = n8nModule<{ hashSync(password: string, rounds: number): string }>(runtime, 'bcryptjs');
-	const child: ChildProcess = spawn(runtime.node, [runtime.bin, 'start'], {
+	const proc = spawnN8n(runtime, home, ['start'], {
+		// BPM Connect is an unverified community package: n8n 3.0 loads those only when told to.
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_EDITOR_BASE_URL: `${url}/`,
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: owner.email,
+		N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName ?? 'Instance',
+		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName ?? 'Owner',
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
+	}, opts.onOutput);
+	const stop = async (): Promise<void> => {
+		await proc.stop();
+		captureOutput('n8n-start', proc.log());
+		await home.remove();
+	};
+
+	try {
+		const deadline = Date.now() + START_TIMEOUT_MS;
+		for (;;) {
+			if (proc.exitCode() !== undefined) throw new Error(`n8n start exited with ${proc.exitCode()}`);
+			if (opts.signal?.aborted) throw new Error('n8n start was stopped before it was ready');
+			if (Date.now() > deadline) throw new Error(`n8n start was not ready after ${START_TIMEOUT_MS / 1000} s`);
+			const ready = await fetch(`${url}/healthz/readiness`).then((res) => res.ok, () => false);
+			if (ready) break;
+			await sleep(500);
+		}
+	} catch (error) {
+		await stop();
+		throw new Error(`${(error as Error).message}; last output:\n${lastLines(proc.log())}`);
+	}
+
+	return { url, home, login: () => login(runtime, url, owner), log: proc.log, stop };
+}
+
+/** A running n8n command: its output so far, and a stop that ends its whole process group. */
+interface N8nProcess {
+	pid: number;
+	log(): string;
+	/** undefined while it runs; its exit code (null after a signal) once it has exited. */
+	exitCode(): number | null | undefined;
+	/** SIGTERM to the group (n8n shuts down in order), SIGKILL after STOP_TIMEOUT_MS; resolves once it has exited. */
+	stop(): Promise<void>;
+	/** Sends a signal to the group at once (SIGKILL: the process and its task runner die without shutting down). */
+	kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+function spawnN8n(runtime: N8nRuntime, home: N8nHome, args: string[], env: Record<string, string>, onOutput?: (text: string) => void): N8nProcess {
+	const child: ChildProcess = spawn(runtime.node, [runtime.bin, ...args], {
 		cwd: home.userFolder,
-		env: {
-			...home.env,
-			// BPM Connect is an unverified community package: n8n 3.0 loads those only when told to.
-			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_HOST: '127.0.0.1',
-			N8N_EDITOR_BASE_URL: `${url}/`,
-			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-			N8N_INSTANCE_OWNER_EMAIL: owner.email,
-			N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName ?? 'Instance',
-			N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName ?? 'Owner',
-			N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
-		},
+		env: { ...home.env, ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 		// Its own process group: stop() ends the task runner n8n starts with it, and a Ctrl-C in a terminal
 		// reaches the caller, which stops n8n in order.
@@ -115,7 +159,7 @@ export async function startN8nServer(opts: N8nServerOptions): Promise<N8nServer>
 	const onData = (chunk: Buffer) => {
 		const text = chunk.toString();
 		log += text;
-		opts.onOutput?.(text);
+		onOutput?.(text);
 	};
 	child.stdout!.on('data', onData);
 	child.stderr!.on('data', onData);
@@ -126,34 +170,103 @@ export async function startN8nServer(opts: N8nServerOptions): Promise<N8nServer>
 			resolve();
 		}),
 	);
-
-	const stop = async (): Promise<void> => {
-		if (exited === undefined) {
-			process.kill(-child.pid!, 'SIGTERM');
-			const timer = setTimeout(() => exited === undefined && process.kill(-child.pid!, 'SIGKILL'), STOP_TIMEOUT_MS);
+	const signalGroup = (signal: NodeJS.Signals) => {
+		try {
+			process.kill(-child.pid!, signal);
+		} catch {
+			// already gone
+		}
+	};
+	return {
+		pid: child.pid!,
+		log: () => log,
+		exitCode: () => exited,
+		async stop() {
+			if (exited !== undefined) return;
+			signalGroup('SIGTERM');
+			const timer = setTimeout(() => exited === undefined && signalGroup('SIGKILL'), STOP_TIMEOUT_MS);
 			await exit;
 			clearTimeout(timer);
-		}
-		captureOutput('n8n-start', log);
+		},
+		async kill(signal) {
+			if (exited !== undefined) return;
+			signalGroup(signal);
+			await exit;
+		},
+	};
+}
+
+export interface N8nWorkerOptions {
+	runtime: N8nRuntime;
+	/** The packed package installed into the worker's own user folder; left out, the worker has no BPM Connect. */
+	packageTgz?: string;
+	/** Queue mode's settings: the same Redis, database and encryption key as the main. */
+	env: Record<string, string>;
+	/** `n8n worker --concurrency` (default 10, n8n's own default). */
+	concurrency?: number;
+	/** Names its captured log. */
+	label?: string;
+}
+
+export interface N8nWorker {
+	home: N8nHome;
+	pid: number;
+	/** The port of its health check (QUEUE_HEALTH_CHECK_PORT). */
+	healthPort: number;
+	log(): string;
+	/** SIGKILL to the worker and its task runner: a crash, no shutdown. */
+	kill(): Promise<void>;
+	stop(): Promise<void>;
+}
+
+/**
+ * `n8n worker` in its own user folder (its own community packages, its own task-runner broker port), with its
+ * health check on a free port; resolves once its readiness check (database and Redis reachable) answers 200.
+ */
+export async function startN8nWorker(opts: N8nWorkerOptions): Promise<N8nWorker> {
+	const healthPort = await freePort();
+	const home = await createN8nHome({ runtime: opts.runtime, packageTgz: opts.packageTgz, env: opts.env });
+	const proc = spawnN8n(opts.runtime, home, ['worker', `--concurrency=${opts.concurrency ?? 10}`], {
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+	});
+	let removed = false;
+	const finish = async () => {
+		if (removed) return;
+		removed = true;
+		captureOutput(opts.label ?? 'n8n-worker', proc.log());
 		await home.remove();
 	};
-
+	const stop = async () => {
+		await proc.stop();
+		await finish();
+	};
 	try {
 		const deadline = Date.now() + START_TIMEOUT_MS;
 		for (;;) {
-			if (exited !== undefined) throw new Error(`n8n start exited with ${exited}`);
-			if (opts.signal?.aborted) throw new Error('n8n start was stopped before it was ready');
-			if (Date.now() > deadline) throw new Error(`n8n start was not ready after ${START_TIMEOUT_MS / 1000} s`);
-			const ready = await fetch(`${url}/healthz/readiness`).then((res) => res.ok, () => false);
+			if (proc.exitCode() !== undefined) throw new Error(`n8n worker exited with ${proc.exitCode()}`);
+			if (Date.now() > deadline) throw new Error(`n8n worker was not ready after ${START_TIMEOUT_MS / 1000} s`);
+			const ready = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`).then((res) => res.ok, () => false);
 			if (ready) break;
-			await sleep(500);
+			await sleep(300);
 		}
 	} catch (error) {
 		await stop();
-		throw new Error(`${(error as Error).message}; last output:\n${lastLines(log)}`);
+		throw new Error(`${(error as Error).message}; last output:\n${lastLines(proc.log())}`);
 	}
-
-	return { url, home, login: () => login(runtime, url, owner), stop };
+	return {
+		home,
+		pid: proc.pid,
+		healthPort,
+		log: proc.log,
+		kill: async () => {
+			await proc.kill('SIGKILL');
+			await finish();
+		},
+		stop,
+	};
 }
 
 /** `POST /rest/login` as the owner; the session cookie is kept in memory only. */

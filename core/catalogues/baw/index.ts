@@ -3,6 +3,7 @@ import { currentUser } from './current-user';
 import { bawLists } from './lists';
 import { processOperations } from './process';
 import { taskOperations } from './task';
+import { bawTriggers } from './triggers';
 import { processInputsForm, taskOutputsForm } from './variable-forms';
 
 /** IBM BAW's everyday jobs (vendor notes section 2) over both API families, rendered by the n8n and Node-RED BAW nodes. */
@@ -23,4 +24,5 @@ export const bawCatalogue: Catalogue = {
 	lists: bawLists,
 	forms: { processInputs: processInputsForm, taskOutputs: taskOutputsForm },
 	currentUser,
+	triggers: bawTriggers,
 };

@@ -11,7 +11,7 @@ import { checkInstance, checkProcess } from './unknown-filter';
 import { taskOutputsForm } from './variable-forms';
 
 /** A /bpm task's fields. */
-const USER_TASK_FIELDS = ['tkiid', 'name', 'state', 'owner', 'piid', 'process_name', 'model', 'container', 'assigned_to', 'assigned_to_type', 'priority', 'due_time', 'creation_time', 'completion_time'] as const;
+export const USER_TASK_FIELDS = ['tkiid', 'name', 'state', 'owner', 'piid', 'process_name', 'model', 'container', 'assigned_to', 'assigned_to_type', 'priority', 'due_time', 'creation_time', 'completion_time'] as const;
 /** A WLE search row's fields: upper-case columns (vendor notes 2.3). */
 const SEARCH_ROW_FIELDS = ['TASK.TKIID', 'TKIID', 'PROCESS_INSTANCE.PIID', 'TAD_DISPLAY_NAME', 'TAS_SUBJECT', 'PI_NAME', 'PT_NAME', 'PROCESS_APP_ACRONYM', 'STATE', 'STATUS', 'OWNER', 'ASSIGNED_TO_ROLE_DISPLAY_NAME', 'PRIORITY', 'DUE', 'IS_AT_RISK', 'COMPLETED'] as const;
 
@@ -25,7 +25,7 @@ export const taskParameter = {
 } as const;
 
 /** /bpm/user-tasks: items under `user_task_instances`, the next page at the `next` URL (vendor notes 2.2). */
-const USER_TASK_PAGING: NextUrlPaging = { kind: 'nextUrl', nextUrlPath: 'next', sizeParameter: 'size', itemsPath: 'user_task_instances' };
+export const USER_TASK_PAGING: NextUrlPaging = { kind: 'nextUrl', nextUrlPath: 'next', sizeParameter: 'size', itemsPath: 'user_task_instances' };
 
 const STATES = {
 	open: 'ready,claimed',

@@ -8,6 +8,7 @@ import { bonitaLists } from './lists';
 import { messageOperations } from './message';
 import { processOperations } from './process';
 import { taskOperations } from './task';
+import { bonitaTriggers } from './triggers';
 import { userOperations } from './user';
 
 /** Bonita's everyday jobs (vendor notes section 1), rendered by the n8n Bonita node and the Node-RED bonita node. */
@@ -29,4 +30,5 @@ export const bonitaCatalogue: Catalogue = {
 	lists: bonitaLists,
 	forms: { processContract: contractForm('process'), taskContract: contractForm('userTask') },
 	currentUser,
+	triggers: bonitaTriggers,
 };

@@ -152,6 +152,8 @@ export interface BonitaSimulator {
   dropAfterProcessing(kind: BonitaFaultKind): void;
   /** `count` new Registration (or `processId`) cases with one ready task each; returns the task ids */
   bulkCreateTasks(count: number, processId?: string): string[];
+  /** a live task's date attribute set as given (tasks that share a stamp, a date in the past) */
+  setTaskDate(taskId: string, field: 'reached_state_date' | 'assigned_date' | 'last_update_date', value: string): void;
   configure(changes: BonitaRuntimeOptions): void;
   /** every request seen (except /_sim control calls), the last 1000 */
   requests: BonitaRequestRecord[];
@@ -1395,6 +1397,11 @@ export async function startBonitaSimulator(options: BonitaSimulatorOptions = {})
     resetData,
     dropAfterProcessing,
     bulkCreateTasks: (count, processId = PROCESS_REGISTRATION) => store.bulkCreateTasks(count, processId),
+    setTaskDate: (taskId, field, value) => {
+      const task = store.tasks.get(taskId);
+      if (!task) throw new Error(`no live task ${taskId}`);
+      task.item[field] = value;
+    },
     configure,
     close: async () => {
       for (const t of timers) clearTimeout(t);

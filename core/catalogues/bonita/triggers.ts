@@ -1,0 +1,120 @@
+import type { TriggerEvent } from '../../triggers/trigger-event';
+import { CASE_FIELDS } from './case';
+import { filter, get, order, path } from './bonita-request';
+import { processId } from './process';
+import { TASK_FIELDS } from './task';
+
+const process = { ...processId, required: false, description: 'Only events of this process (leave empty for every process)' };
+const TASK_EVENT_FIELDS = [...TASK_FIELDS, 'reached_state_date', 'assigned_date'];
+
+/** How long a claim waits before reading its assignment back: longer than one round trip of a replica that assigns after it. */
+const CLAIM_SETTLE_MS = 250;
+
+/**
+ * Ready-task events are claimed with Assign (to me), which leaves a task someone else holds alone. Bonita's assignment
+ * overwrites (vendor notes 1.4): two replicas that both saw the task free may both assign it, the later one winning;
+ * so the claim reads the task back a moment later, and only the replica it is still assigned to handles it [I].
+ */
+const claimTask: TriggerEvent['claim'] = {
+	resource: 'task',
+	operation: 'assign',
+	values: (id) => ({ taskId: id, assignee: 'me' }),
+	takenByOther: (error) => error.field === 'takeOver' || error.status === 404,
+	async confirm(id, steps, context) {
+		await new Promise((resolve) => setTimeout(resolve, CLAIM_SETTLE_MS));
+		const response = await steps.call(get(path`API/bpm/humanTask/${id}`), { allowNotFound: true });
+		return response.status !== 404 && response.body.kind === 'json' && String((response.body.value as Record<string, unknown>).assigned_id) === context.currentUser;
+	},
+};
+
+/**
+ * Bonita's events (vendor notes 1.3, 1.4): its searches sort on a date attribute (`o=<attribute> DESC`) and filter by
+ * equality only, so each event is its list newest first. A task's `reached_state_date` is when it became ready; its
+ * `assigned_date`, when it was assigned; a case's `start`; an archived case's `end_date` [I: the attributes as the
+ * items carry them, used as sort keys].
+ */
+export const bonitaTriggers: TriggerEvent[] = [
+	{
+		event: 'newTask',
+		name: 'New Task',
+		description: 'A human task became ready for me (assigned to me, or unassigned and mine to take), optionally of one process',
+		object: 'task',
+		idField: 'id',
+		stampField: 'reached_state_date',
+		list: {
+			resource: 'task',
+			operation: 'watchNew',
+			name: 'New Task',
+			action: 'Watch new tasks',
+			description: 'Tasks available to me, newest first',
+			parameters: [process],
+			needs: ['currentUser'],
+			request: (values, context) => get('API/bpm/humanTask', order('reached_state_date DESC'), filter('user_id', context.currentUser!), values.processId ? filter('processId', String(values.processId)) : undefined),
+			paging: { kind: 'bonita' },
+			replay: 'read',
+			output: { kind: 'list', simplify: TASK_EVENT_FIELDS },
+		},
+		claim: claimTask,
+	},
+	{
+		event: 'taskAssignedToMe',
+		name: 'Task Assigned to Me',
+		description: 'A human task was assigned to me (again, if it was taken back and given anew)',
+		object: 'task',
+		idField: 'id',
+		stampField: 'assigned_date',
+		list: {
+			resource: 'task',
+			operation: 'watchAssigned',
+			name: 'Task Assigned to Me',
+			action: 'Watch tasks assigned to me',
+			description: 'Tasks assigned to me, most recently assigned first',
+			parameters: [],
+			needs: ['currentUser'],
+			request: (_values, context) => get('API/bpm/humanTask', order('assigned_date DESC'), filter('assigned_id', context.currentUser!)),
+			paging: { kind: 'bonita' },
+			replay: 'read',
+			output: { kind: 'list', simplify: TASK_EVENT_FIELDS },
+		},
+	},
+	{
+		event: 'caseStarted',
+		name: 'Case Started',
+		description: 'A case (process instance) started, optionally of one process. A case that ends between two polls is only seen by Case Completed',
+		object: 'case',
+		idField: 'id',
+		stampField: 'start',
+		list: {
+			resource: 'case',
+			operation: 'watchStarted',
+			name: 'Case Started',
+			action: 'Watch started cases',
+			description: 'Open cases, most recently started first',
+			parameters: [process],
+			request: (values) => get('API/bpm/case', order('start DESC'), values.processId ? filter('processDefinitionId', String(values.processId)) : undefined),
+			paging: { kind: 'bonita' },
+			replay: 'read',
+			output: { kind: 'list', simplify: CASE_FIELDS },
+		},
+	},
+	{
+		event: 'caseCompleted',
+		name: 'Case Completed',
+		description: 'A case ended (it moved to the archived cases), optionally of one process; the event names the case by its own id',
+		object: 'case',
+		idField: 'sourceObjectId',
+		stampField: 'end_date',
+		list: {
+			resource: 'case',
+			operation: 'watchCompleted',
+			name: 'Case Completed',
+			action: 'Watch completed cases',
+			description: 'Archived cases, most recently ended first',
+			parameters: [process],
+			request: (values) => get('API/bpm/archivedCase', order('end_date DESC'), values.processId ? filter('processDefinitionId', String(values.processId)) : undefined),
+			paging: { kind: 'bonita' },
+			replay: 'read',
+			output: { kind: 'list', simplify: CASE_FIELDS },
+		},
+	},
+];
