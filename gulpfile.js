@@ -30,20 +30,30 @@ const editor = () => {
 	return src('node-red/*.html', { base: 'node-red' }).pipe(render).pipe(dest('dist/node-red'));
 };
 
+/** A template of node-red/editor/, and a file written into dist/node-red/. */
+const readTemplate = (name) => fs.readFileSync(path.join('node-red/editor', name), 'utf8');
+const writeBuilt = (name, text) => {
+	fs.mkdirSync(path.dirname(path.join('dist/node-red', name)), { recursive: true });
+	fs.writeFileSync(path.join('dist/node-red', name), text);
+};
+
 /**
  * The operation nodes' set (bpm-operations): its editor HTML, help and messages rendered for each vendor from one
  * template each (node-red/editor/) and the vendor's catalogue.
  */
 const operationNodes = async () => {
 	const { operationEditorsHtml, operationHelpHtml, operationMessages } = require('./dist/node-red/operations/operation-nodes');
-	const read = (name) => fs.readFileSync(path.join('node-red/editor', name), 'utf8');
-	const write = (name, text) => {
-		fs.mkdirSync(path.dirname(path.join('dist/node-red', name)), { recursive: true });
-		fs.writeFileSync(path.join('dist/node-red', name), text);
-	};
-	write('bpm-operations.html', operationEditorsHtml(read('operation-node.html'), read('operation-form.js')));
-	write('locales/en-US/bpm-operations.html', operationHelpHtml(read('operation-node-help.html')));
-	write('locales/en-US/bpm-operations.json', `${JSON.stringify(operationMessages(JSON.parse(read('operation-node.json'))), null, 4)}\n`);
+	writeBuilt('bpm-operations.html', operationEditorsHtml(readTemplate('operation-node.html'), readTemplate('operation-form.js')));
+	writeBuilt('locales/en-US/bpm-operations.html', operationHelpHtml(readTemplate('operation-node-help.html')));
+	writeBuilt('locales/en-US/bpm-operations.json', `${JSON.stringify(operationMessages(JSON.parse(readTemplate('operation-node.json'))), null, 4)}\n`);
 };
 
-exports.build = parallel(icons, codex, locales, editor, operationNodes);
+/** The watch nodes' set (bpm-triggers): the same, from its templates and each catalogue's events. */
+const watchNodes = async () => {
+	const { watchEditorsHtml, watchHelpHtml, watchMessages } = require('./dist/node-red/triggers/watch-nodes');
+	writeBuilt('bpm-triggers.html', watchEditorsHtml(readTemplate('watch-node.html'), readTemplate('operation-form.js')));
+	writeBuilt('locales/en-US/bpm-triggers.html', watchHelpHtml(readTemplate('watch-node-help.html')));
+	writeBuilt('locales/en-US/bpm-triggers.json', `${JSON.stringify(watchMessages(JSON.parse(readTemplate('watch-node.json')), JSON.parse(readTemplate('operation-node.json'))), null, 4)}\n`);
+};
+
+exports.build = parallel(icons, codex, locales, editor, operationNodes, watchNodes);

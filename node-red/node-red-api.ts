@@ -24,6 +24,15 @@ export interface RuntimeNode {
 	status(status: NodeStatus): void;
 	error(error: unknown, msg?: NodeMessage): void;
 	warn(message: unknown): void;
+	/** Messages a node sends of its own accord (a watch node's events). */
+	send(msg: NodeMessage | Array<NodeMessage | null> | Array<NodeMessage[] | null>): void;
+	context(): NodeContext;
+}
+
+/** A node's context, in the callback forms every store answers (a store that does not cache needs them). */
+export interface NodeContext {
+	get(key: string, store: string | undefined, callback: (error: Error | null, value: unknown) => void): void;
+	set(key: string, value: unknown, store: string | undefined, callback: (error: Error | null) => void): void;
 }
 
 export interface NodeDef {
@@ -53,6 +62,8 @@ export interface NodeRedApi {
 		needsPermission(permission: string): (req: AdminRequest, res: AdminResponse, next: () => void) => void;
 	};
 	_(key: string, substitutions?: Record<string, string>): string;
+	/** The runtime's settings file, as far as these nodes read it. */
+	settings: { contextStorage?: Record<string, unknown> };
 }
 
 export interface AdminRequest {

@@ -24,20 +24,27 @@ export interface ClaimOutcome {
  */
 export async function claimEvents(connection: Connection, catalogue: Catalogue, event: TriggerEvent, events: readonly EventItem[], options?: CallOptions): Promise<ClaimOutcome> {
 	const claim = event.claim;
-	if (!claim) throw new Error(`${event.name} has no claim`);
+	if (!claim) throw new Error(`${event.list.name} has no claim`);
 	const operation = findOperation(catalogue, claim.resource, claim.operation);
 	if (!operation) throw new Error(`${catalogue.displayName} has no ${claim.resource} ${claim.operation} operation to claim with`);
 	const outcome: ClaimOutcome = { claimed: [], takenByOthers: [], failed: [] };
-	const steps = operationSteps(connection, options ?? {}, {}, NO_FILES, () => undefined);
+	const taken: EventItem[] = [];
 	for (const item of events) {
 		const result = await runOperation(connection, catalogue, operation, { values: claim.values(item.id), options });
-		if (!result.ok) {
-			if (claim.takenByOther(result.error)) outcome.takenByOthers.push(item);
-			else outcome.failed.push({ event: item, error: result.error });
-			continue;
-		}
+		if (result.ok) taken.push(item);
+		else if (claim.takenByOther(result.error)) outcome.takenByOthers.push(item);
+		else outcome.failed.push({ event: item, error: result.error });
+	}
+	if (!claim.confirm || taken.length === 0) {
+		outcome.claimed.push(...taken);
+		return outcome;
+	}
+	// One wait for all the claims of this poll, then each read back.
+	await new Promise((resolve) => setTimeout(resolve, claim.settleMs ?? 0));
+	const steps = operationSteps(connection, options ?? {}, {}, NO_FILES, () => undefined);
+	for (const item of taken) {
 		try {
-			const mine = !claim.confirm || (await claim.confirm(item.id, steps, await requestContext(connection, catalogue, ['currentUser'], steps)));
+			const mine = await claim.confirm(item.id, steps, await requestContext(connection, catalogue, ['currentUser'], steps));
 			(mine ? outcome.claimed : outcome.takenByOthers).push(item);
 		} catch (error) {
 			outcome.failed.push({ event: item, error: stepError(error) });

@@ -80,7 +80,7 @@ export async function pollEvents(connection: Connection, catalogue: Catalogue, e
 		const steps = operationSteps(connection, options, {}, NO_FILES, (count) => (attempts += count));
 		const context = await requestContext(connection, catalogue, operation.needs, steps);
 		const style = typeof operation.paging === 'function' ? operation.paging(values) : operation.paging;
-		if (!style) throw new BpmFailure({ kind: 'input', message: `${event.name}: its list has no paging` });
+		if (!style) throw new BpmFailure({ kind: 'input', message: `${event.list.name}: its list has no paging` });
 		const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
 		const first = requestInput(operation.request(values, { ...context, pageSize }), options);
 		const fetchPage = async (page: PageRequest) => {
@@ -187,7 +187,7 @@ class NewestFirst {
 		const stamp = eventStamp(stampText);
 		if (stamp === undefined) return [];
 		const id = raw[this.event.idField];
-		if (id === undefined || id === null || id === '') throw new BpmFailure({ kind: 'http', message: `${this.event.name}: an item of the list has no ${this.event.idField}` });
+		if (id === undefined || id === null || id === '') throw new BpmFailure({ kind: 'http', message: `${this.event.list.name}: an item of the list has no ${this.event.idField}` });
 		return [{ id: String(id), stamp, stampText: String(stampText), raw }];
 	}
 }

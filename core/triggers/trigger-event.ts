@@ -7,16 +7,13 @@ import type { Operation, OperationSteps, RequestContext, Values } from '../opera
  * by a server date: built on a list operation of the layer (its parameters, call, paging, session and output).
  */
 export interface TriggerEvent {
-	/** Stable key: what a saved workflow or flow stores. */
-	event: string;
-	/** "New Task". */
-	name: string;
-	/** What it fires on, in words a user picks from. */
-	description: string;
+	/**
+	 * The list, sorted newest first by `stampField`. Its keys are the event's (what a saved workflow or flow stores: a
+	 * resource and an event such as task / newTask), its name and description the event's, its parameters the filters.
+	 */
+	list: Operation;
 	/** What the event is about, in its id ("task", "case"). */
 	object: string;
-	/** The list, sorted newest first by `stampField`; its parameters are the trigger's filters. */
-	list: Operation;
 	/** The item's own id (an archived case names its case in `sourceObjectId`). */
 	idField: string;
 	/** The server date that made the item an event: its arrival, assignment, end. Items without one are not events yet. */
@@ -34,7 +31,8 @@ export interface EventClaim {
 	takenByOther(error: BpmError): boolean;
 	/**
 	 * Where a claim overwrites rather than refuses (Bonita's assignment), whether the task is still the current user's
-	 * a moment later: a replica that assigned it afterwards has it, and this one skips it.
+	 * `settleMs` after the claims: a replica that assigned it afterwards has it, and this one skips it.
 	 */
 	confirm?(id: string, steps: OperationSteps, context: RequestContext): Promise<boolean>;
+	settleMs?: number;
 }

@@ -25,6 +25,11 @@ export interface NodeRedStartOptions {
   startTimeoutMs?: number;
   /** Keep the user directory after stop() (default: only when BPM_KEEP_TMP=1). */
   keepUserDir?: boolean;
+  /**
+   * Start again in the user directory of an instance stopped with keepUserDir (a restart): its flows, credentials,
+   * context and installed package as they were; `flows` and `packageTgz` are then not applied.
+   */
+  userDir?: string;
 }
 
 export interface HttpResult {
@@ -51,6 +56,8 @@ export interface NodeRedInstance {
   /** Request to the admin API (path relative to `adminUrl`). */
   admin(method: string, urlPath: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: nothing is flushed or closed. The user directory is kept (start again with `userDir`). */
+  kill(): Promise<void>;
 }
 
 const live = new Set<ChildProcess>();
@@ -165,14 +172,17 @@ function settingsJs(port: number, userDir: string, credentialSecret: string, ext
 /** Starts Node-RED; resolves once the admin API answers (and the given flows are deployed). */
 export async function startNodeRed(opts: NodeRedStartOptions): Promise<NodeRedInstance> {
   const { node, redJs } = opts.runtime;
-  const userDir = makeTempDir('node-red');
+  const restart = opts.userDir !== undefined;
+  const userDir = opts.userDir ?? makeTempDir('node-red');
   const credentialSecret = opts.credentialSecret ?? 'bpm-connect-test-secret';
-  fs.writeFileSync(
-    path.join(userDir, 'package.json'),
-    JSON.stringify({ name: 'node-red-project', description: 'BPM Connect e2e', version: '0.0.1', private: true }, null, 2),
-  );
-  fs.writeFileSync(path.join(userDir, 'flows.json'), '[]\n');
-  if (opts.packageTgz) await installTgz(node, userDir, opts.packageTgz);
+  if (!restart) {
+    fs.writeFileSync(
+      path.join(userDir, 'package.json'),
+      JSON.stringify({ name: 'node-red-project', description: 'BPM Connect e2e', version: '0.0.1', private: true }, null, 2),
+    );
+    fs.writeFileSync(path.join(userDir, 'flows.json'), '[]\n');
+    if (opts.packageTgz) await installTgz(node, userDir, opts.packageTgz);
+  }
 
   let log = '';
   let child: ChildProcess | undefined;
@@ -297,9 +307,18 @@ export async function startNodeRed(opts: NodeRedStartOptions): Promise<NodeRedIn
         fs.rmSync(userDir, { recursive: true, force: true });
       }
     },
+    async kill() {
+      if (!exitInfo()) {
+        const gone = new Promise<void>((r) => proc.once('exit', () => r()));
+        proc.kill('SIGKILL');
+        await gone;
+      }
+      live.delete(proc);
+      captureOutput('node-red-log', log);
+    },
   };
 
-  if (opts.flows) {
+  if (opts.flows && !restart) {
     try {
       await instance.deploy(opts.flows);
     } catch (err) {

@@ -25,7 +25,7 @@ import { operationCalls } from '../support/operation-calls';
 const PASSWORD = 'trigger-secret';
 
 function triggerOf(catalogue: Catalogue, name: string): TriggerEvent {
-	const found = catalogue.triggers?.find((event) => event.event === name);
+	const found = catalogue.triggers?.find((event) => event.list.operation === name);
 	if (!found) throw new Error(`${catalogue.displayName} has no trigger ${name}`);
 	return found;
 }

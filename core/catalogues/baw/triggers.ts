@@ -10,18 +10,15 @@ import { USER_TASK_FIELDS, USER_TASK_PAGING } from './task';
  */
 export const bawTriggers: TriggerEvent[] = [
 	{
-		event: 'newTask',
-		name: 'New Task',
-		description: 'A user task became ready (not claimed yet), optionally of one process; the /bpm list shows every task the user may see',
 		object: 'task',
 		idField: 'tkiid',
 		stampField: 'creation_time',
 		list: {
 			resource: 'task',
-			operation: 'watchNew',
+			operation: 'newTask',
 			name: 'New Task',
 			action: 'Watch new tasks',
-			description: 'Ready user tasks, newest first',
+			description: 'A user task became ready (not claimed yet), optionally of one process; the /bpm list shows every task the user may see',
 			parameters: [{ ...processParameter, required: false, description: 'Only tasks of this process (<process app acronym>:<process name>)' }],
 			request: (values) => {
 				const process = values.process ? parseProcessKey(String(values.process), 'process') : undefined;

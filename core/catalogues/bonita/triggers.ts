@@ -20,8 +20,8 @@ const claimTask: TriggerEvent['claim'] = {
 	operation: 'assign',
 	values: (id) => ({ taskId: id, assignee: 'me' }),
 	takenByOther: (error) => error.field === 'takeOver' || error.status === 404,
+	settleMs: CLAIM_SETTLE_MS,
 	async confirm(id, steps, context) {
-		await new Promise((resolve) => setTimeout(resolve, CLAIM_SETTLE_MS));
 		const response = await steps.call(get(path`API/bpm/humanTask/${id}`), { allowNotFound: true });
 		return response.status !== 404 && response.body.kind === 'json' && String((response.body.value as Record<string, unknown>).assigned_id) === context.currentUser;
 	},
@@ -35,18 +35,15 @@ const claimTask: TriggerEvent['claim'] = {
  */
 export const bonitaTriggers: TriggerEvent[] = [
 	{
-		event: 'newTask',
-		name: 'New Task',
-		description: 'A human task became ready for me (assigned to me, or unassigned and mine to take), optionally of one process',
 		object: 'task',
 		idField: 'id',
 		stampField: 'reached_state_date',
 		list: {
 			resource: 'task',
-			operation: 'watchNew',
+			operation: 'newTask',
 			name: 'New Task',
 			action: 'Watch new tasks',
-			description: 'Tasks available to me, newest first',
+			description: 'A human task became ready for me (assigned to me, or unassigned and mine to take), optionally of one process',
 			parameters: [process],
 			needs: ['currentUser'],
 			request: (values, context) => get('API/bpm/humanTask', order('reached_state_date DESC'), filter('user_id', context.currentUser!), values.processId ? filter('processId', String(values.processId)) : undefined),
@@ -57,18 +54,15 @@ export const bonitaTriggers: TriggerEvent[] = [
 		claim: claimTask,
 	},
 	{
-		event: 'taskAssignedToMe',
-		name: 'Task Assigned to Me',
-		description: 'A human task was assigned to me (again, if it was taken back and given anew)',
 		object: 'task',
 		idField: 'id',
 		stampField: 'assigned_date',
 		list: {
 			resource: 'task',
-			operation: 'watchAssigned',
+			operation: 'taskAssignedToMe',
 			name: 'Task Assigned to Me',
 			action: 'Watch tasks assigned to me',
-			description: 'Tasks assigned to me, most recently assigned first',
+			description: 'A human task was assigned to me (again, if it was taken back and given anew)',
 			parameters: [],
 			needs: ['currentUser'],
 			request: (_values, context) => get('API/bpm/humanTask', order('assigned_date DESC'), filter('assigned_id', context.currentUser!)),
@@ -78,18 +72,15 @@ export const bonitaTriggers: TriggerEvent[] = [
 		},
 	},
 	{
-		event: 'caseStarted',
-		name: 'Case Started',
-		description: 'A case (process instance) started, optionally of one process. A case that ends between two polls is only seen by Case Completed',
 		object: 'case',
 		idField: 'id',
 		stampField: 'start',
 		list: {
 			resource: 'case',
-			operation: 'watchStarted',
+			operation: 'caseStarted',
 			name: 'Case Started',
 			action: 'Watch started cases',
-			description: 'Open cases, most recently started first',
+			description: 'A case (process instance) started, optionally of one process. A case that ends between two polls is only seen by Case Completed',
 			parameters: [process],
 			request: (values) => get('API/bpm/case', order('start DESC'), values.processId ? filter('processDefinitionId', String(values.processId)) : undefined),
 			paging: { kind: 'bonita' },
@@ -98,18 +89,15 @@ export const bonitaTriggers: TriggerEvent[] = [
 		},
 	},
 	{
-		event: 'caseCompleted',
-		name: 'Case Completed',
-		description: 'A case ended (it moved to the archived cases), optionally of one process; the event names the case by its own id',
 		object: 'case',
 		idField: 'sourceObjectId',
 		stampField: 'end_date',
 		list: {
 			resource: 'case',
-			operation: 'watchCompleted',
+			operation: 'caseCompleted',
 			name: 'Case Completed',
 			action: 'Watch completed cases',
-			description: 'Archived cases, most recently ended first',
+			description: 'A case ended (it moved to the archived cases), optionally of one process; the event names the case by its own id',
 			parameters: [process],
 			request: (values) => get('API/bpm/archivedCase', order('end_date DESC'), values.processId ? filter('processDefinitionId', String(values.processId)) : undefined),
 			paging: { kind: 'bonita' },

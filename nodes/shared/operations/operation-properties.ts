@@ -143,7 +143,7 @@ function outputBinaryProperty(show: Record<string, string[]>): INodeProperties {
 }
 
 /** Retries, timeouts, TLS and proxy: the same for every operation. */
-const REQUEST_OPTIONS: INodeProperties = {
+export const REQUEST_OPTIONS: INodeProperties = {
 	displayName: 'Request Options',
 	name: 'requestOptions',
 	type: 'collection',

@@ -1,0 +1,38 @@
+import type { INodeProperties } from 'n8n-workflow';
+import type { Catalogue, TriggerEvent } from '../../../core';
+import { USE_CONNECTION_CREDENTIAL } from '../connection-options';
+import { parameterProperty, REQUEST_OPTIONS } from '../operations/operation-properties';
+
+/**
+ * A trigger node's properties, generated from the catalogue's events: Event, each event's filters (the same dropdowns as
+ * the operation node), Include Existing, Simplify, and the request options every call shares. n8n's loader adds Poll Times.
+ */
+export function triggerProperties(catalogue: Catalogue): INodeProperties[] {
+	const events = triggersOf(catalogue);
+	return [
+		{
+			displayName: 'Event',
+			name: 'event',
+			type: 'options',
+			noDataExpression: true,
+			options: events.map(({ list }) => ({ value: list.operation, name: list.name, description: list.description })),
+			default: events[0].list.operation,
+		},
+		...events.flatMap((event) => event.list.parameters.map((parameter) => ({ ...parameterProperty(catalogue, parameter), displayOptions: { show: { event: [event.list.operation] } } }))),
+		{
+			displayName: 'Include Existing',
+			name: 'includeExisting',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the first poll after activation emits what is already there; otherwise the trigger starts from the newest one',
+		},
+		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: true, description: 'Whether to return a simplified version of the response instead of the raw data' },
+		USE_CONNECTION_CREDENTIAL,
+		REQUEST_OPTIONS,
+	];
+}
+
+export function triggersOf(catalogue: Catalogue): readonly TriggerEvent[] {
+	if (!catalogue.triggers?.length) throw new Error(`${catalogue.displayName} has no trigger events`);
+	return catalogue.triggers;
+}
