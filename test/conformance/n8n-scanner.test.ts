@@ -42,8 +42,8 @@ const declaresN8nGenericCredential = (finding: Finding) => {
 const EXCEPTIONS: Array<{ rule: string; reason: string; applies?: (finding: Finding) => boolean }> = [
 	{
 		rule: 'n8n-nodes-base/node-param-default-missing',
-		reason: "the vendor nodes' Resource and Operation defaults come from the catalogue, which the rule cannot read in the source",
-		applies: (finding) => finding.file.endsWith(path.join('nodes', 'shared', 'operations', 'operation-properties.ts')),
+		reason: "the vendor nodes' Resource, Operation and Event defaults come from the catalogue, which the rule cannot read in the source",
+		applies: (finding) => ['operations/operation-properties.ts', 'triggers/trigger-properties.ts'].some((file) => finding.file.endsWith(path.join('nodes', 'shared', ...file.split('/')))),
 	},
 	{ rule: '@n8n/community-nodes/no-runtime-dependencies', reason: 'the engine shared with Node-RED depends on tough-cookie, form-data and oauth4webapi' },
 	{ rule: '@n8n/community-nodes/no-restricted-imports', reason: "n8n Cloud only: the engine's transport is node:http/https/tls and those dependencies" },

@@ -39,6 +39,11 @@ export interface N8nServerOptions {
 	onOutput?: (text: string) => void;
 	/** Aborting while n8n starts stops it (n8n runs in its own process group, so a Ctrl-C does not reach it). */
 	signal?: AbortSignal;
+	/**
+	 * Start again on the home of a server stopped with `keepHome` (a restart): its database (workflows, credentials,
+	 * static data) as it was; `credentials` and `workflows` are then not imported.
+	 */
+	home?: N8nHome;
 }
 
 /** An execution as n8n stores it, its run data parsed (what `nodeOutput()` of n8n-runner reads). */
@@ -51,7 +56,7 @@ export interface N8nExecution {
 export interface N8nSession {
 	/** `/rest/<path>` with the session cookie; resolves to the answer's `data`. */
 	rest<T = any>(method: string, restPath: string, body?: unknown): Promise<T>;
-	/** Runs the workflow as saved, from its manual trigger, as the editor's "Execute workflow" does, and waits for the end. */
+	/** Runs the workflow as saved, from its manual trigger (or its polling trigger's test event), as the editor's "Execute workflow" does, and waits for the end. */
 	run(workflowId: string, timeoutMs?: number): Promise<N8nExecution>;
 }
 
@@ -61,7 +66,8 @@ export interface N8nServer {
 	/** What n8n printed so far. */
 	log(): string;
 	login(): Promise<N8nSession>;
-	stop(): Promise<void>;
+	/** `keepHome`: leave the user folder for a restart (startN8nServer with `home`). */
+	stop(options?: { keepHome?: boolean }): Promise<void>;
 }
 
 const START_TIMEOUT_MS = 3 * 60 * 1000;
@@ -85,16 +91,19 @@ function lastLines(text: string, n = 30): string {
 /** Imports, starts `n8n start`, and resolves once its readiness check answers 200. */
 export async function startN8nServer(opts: N8nServerOptions): Promise<N8nServer> {
 	const { runtime, owner } = opts;
-	const port = opts.port ?? (await freePort());
+	// A restart keeps the home's port: its N8N_PORT is in the home's environment.
+	const port = opts.home ? Number(opts.home.env.N8N_PORT) : (opts.port ?? (await freePort()));
 	const url = `http://127.0.0.1:${port}`;
-	const home = await createN8nHome({ runtime, packageTgz: opts.packageTgz, env: { ...opts.env, N8N_PORT: String(port) } });
-	try {
-		await home.importCredentials(opts.credentials ?? []);
-		await home.importWorkflows(opts.workflows ?? []);
-		for (const id of opts.publish ?? []) await home.cli(['publish:workflow', `--id=${id}`]);
-	} catch (error) {
-		await home.remove();
-		throw error;
+	const home = opts.home ?? (await createN8nHome({ runtime, packageTgz: opts.packageTgz, env: { ...opts.env, N8N_PORT: String(port) } }));
+	if (!opts.home) {
+		try {
+			await home.importCredentials(opts.credentials ?? []);
+			await home.importWorkflows(opts.workflows ?? []);
+			for (const id of opts.publish ?? []) await home.cli(['publish:workflow', `--id=${id}`]);
+		} catch (error) {
+			await home.remove();
+			throw error;
+		}
 	}
 
 	const bcrypt = n8nModule<{ hashSync(password: string, rounds: number): string }>(runtime, 'bcryptjs');
@@ -110,10 +119,10 @@ export async function startN8nServer(opts: N8nServerOptions): Promise<N8nServer>
 		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName ?? 'Owner',
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
 	}, opts.onOutput);
-	const stop = async (): Promise<void> => {
+	const stop = async ({ keepHome = false } = {}): Promise<void> => {
 		await proc.stop();
 		captureOutput('n8n-start', proc.log());
-		await home.remove();
+		if (!keepHome) await home.remove();
 	};
 
 	try {
@@ -297,8 +306,9 @@ async function login(runtime: N8nRuntime, url: string, owner: N8nOwner): Promise
 	const { parse } = n8nModule<{ parse(text: string): any }>(runtime, 'flatted');
 	const run = async (workflowId: string, timeoutMs = 2 * 60 * 1000): Promise<N8nExecution> => {
 		const workflow = await rest<{ nodes: Array<{ name: string; type: string }> }>('GET', `workflows/${workflowId}`);
-		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
-		if (!trigger) throw new Error(`workflow ${workflowId} has no manual trigger to run it from`);
+		// A manual trigger, or a polling trigger: run from the editor, it fetches one test event (n8n's manual mode).
+		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger') ?? workflow.nodes.find((node) => /Trigger$/.test(node.type));
+		if (!trigger) throw new Error(`workflow ${workflowId} has no trigger to run it from`);
 		const started = await rest<{ executionId?: string }>('POST', `workflows/${workflowId}/run`, { triggerToStartFrom: { name: trigger.name } });
 		if (!started.executionId) throw new Error(`n8n did not start workflow ${workflowId}: ${JSON.stringify(started)}`);
 		const deadline = Date.now() + timeoutMs;

@@ -59,6 +59,23 @@ for (const catalogue of [bonitaCatalogue, bawCatalogue, simpliciteCatalogue, fun
 				expect(operation.readBack !== undefined || operation.ambiguousHint !== undefined, operation.operation).to.equal(true);
 			}
 		});
+
+		it('keys each trigger event once, under a resource with operations, as a paged read whose output keeps its id and date, claiming with an operation it has', () => {
+			const events = catalogue.triggers ?? [];
+			const keys = events.map((event) => event.list.operation);
+			expect(new Set(keys).size).to.equal(keys.length);
+			for (const event of events) {
+				const where = event.list.operation;
+				expect(catalogue.resources.map((resource) => resource.value), where).to.include(event.list.resource);
+				expect(event.list.replay, where).to.equal('read');
+				expect(event.list.paging, where).to.not.equal(undefined);
+				expect(event.list.description.length, where).to.be.greaterThan(30);
+				const simplify = event.list.output.kind === 'list' ? (event.list.output.simplify ?? []) : [];
+				expect(simplify, where).to.include.members([event.idField, event.stampField]);
+				for (const parameter of event.list.parameters) if (parameter.list) expect(catalogue.lists, `${where}.${parameter.name}`).to.have.property(parameter.list);
+				if (event.claim) expect(catalogue.operations.some((operation) => operation.resource === event.claim!.resource && operation.operation === event.claim!.operation), where).to.equal(true);
+			}
+		});
 	});
 }
 
