@@ -1,6 +1,6 @@
 import { findOperation, runOperation, type BpmError, type Catalogue, type OperationResult } from '../../core';
 import type { AuthConfigNode } from '../auth-config-node';
-import { connectionOptionsFor } from '../connection-options';
+import { callOptionsOf } from '../call-settings';
 import type { NodeDef, NodeMessage, NodeRedApi, RuntimeNode } from '../node-red-api';
 import { withDefaults } from '../node-properties';
 import { failureSender } from '../send-failure';
@@ -22,7 +22,7 @@ export function registerOperationNode(RED: NodeRedApi, type: string, catalogue: 
 		const server = config.server ? (RED.nodes.getNode(String(config.server)) as AuthConfigNode | null) : null;
 		const operation = findOperation(catalogue, String(config.resource), String(config.operation));
 		const sendFailure = failureSender(this, config);
-		const connectionOptions = connectionOptionsFor(RED, config);
+		const options = callOptionsOf(RED, config);
 		const problem = !server?.connection ? (server?.configError ?? `The ${catalogue.displayName} server configuration is missing`) : !operation ? `${catalogue.displayName} has no operation ${String(config.resource)} ${String(config.operation)}` : undefined;
 		if (problem) this.status({ fill: 'red', shape: 'ring', text: `${type}.status.config-error` });
 
@@ -35,7 +35,7 @@ export function registerOperationNode(RED: NodeRedApi, type: string, catalogue: 
 					runOperation(connection, catalogue, operation, {
 						values,
 						files: messageFiles(msg),
-						options: { ...connectionOptions, maxAttempts: Number(config.maxAttempts) || 1, retryDelayMs: Number(config.retryDelayMs) || 0, ...(config.timeoutMs !== '' ? { timeoutMs: Number(config.timeoutMs) } : {}) },
+						options,
 						paging: { returnAll: config.returnAll === true, limit: Number(config.limit) || 50 },
 						simplify: config.simplify !== false,
 					}, { onRetry: (next, max) => this.status({ fill: 'yellow', shape: 'ring', text: `retry ${next}/${max}` }) }),

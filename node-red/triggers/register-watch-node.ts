@@ -1,6 +1,6 @@
-import { claimEvents, pollEvents, type BpmError, type Catalogue, type CallOptions, type EventItem, type TriggerEvent } from '../../core';
+import { claimEvents, pollEvents, type BpmError, type Catalogue, type EventItem, type TriggerEvent } from '../../core';
 import type { AuthConfigNode } from '../auth-config-node';
-import { connectionOptionsFor } from '../connection-options';
+import { callOptionsOf } from '../call-settings';
 import type { NodeDef, NodeMessage, NodeRedApi, RuntimeNode } from '../node-red-api';
 import { withDefaults, type Settings } from '../node-properties';
 import { evaluateParameters } from '../operations/evaluate-parameters';
@@ -36,7 +36,7 @@ function watchNode(RED: NodeRedApi, node: RuntimeNode, config: Settings<ReturnTy
 	const server = config.server ? (RED.nodes.getNode(String(config.server)) as AuthConfigNode | null) : null;
 	const event = catalogue.triggers?.find((entry) => entry.list.resource === config.resource && entry.list.operation === config.operation);
 	const intervalMs = clamp(Number(config.interval) || 60, INTERVAL_BOUNDS.min, INTERVAL_BOUNDS.max) * 1000;
-	const options: CallOptions = { ...connectionOptionsFor(RED, config), maxAttempts: Number(config.maxAttempts) || 1, retryDelayMs: Number(config.retryDelayMs) || 0, ...(config.timeoutMs !== '' ? { timeoutMs: Number(config.timeoutMs) } : {}) };
+	const options = callOptionsOf(RED, config);
 	const cursors = cursorStore(node.context(), RED.settings.contextStorage);
 	const problem = !server?.connection ? (server?.configError ?? `The ${catalogue.displayName} server configuration is missing`) : !event ? `${catalogue.displayName} has no event ${String(config.resource)} ${String(config.operation)}` : undefined;
 	if (problem || !event || !server?.connection) {

@@ -1,4 +1,5 @@
 import type { Catalogue } from '../../core';
+import { callSettingsDefaults } from '../call-settings';
 import type { NodeProperties } from '../node-properties';
 
 /** Seconds between polls: at least 5 (a vendor is not hammered), at most a day (Node-RED's timers stop at 2^31-1 ms). */
@@ -24,11 +25,7 @@ export function watchNodeProperties(catalogue: Catalogue, configType: string) {
 			includeExisting: { value: false },
 			claim: { value: false },
 			simplify: { value: true },
-			maxAttempts: { value: 3, validate: { integerFrom: 1, to: 20, blankAllowed: false } },
-			retryDelayMs: { value: 500, validate: 'number' },
-			timeoutMs: { value: '', validate: /^\d*$/ },
-			tls: { value: '', type: 'tls-config', required: false },
-			proxy: { value: '', type: 'http proxy', required: false },
+			...callSettingsDefaults(3),
 		},
 	} satisfies NodeProperties;
 }

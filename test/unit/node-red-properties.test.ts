@@ -6,6 +6,7 @@ import { withDefaults, type NodeProperties } from '../../node-red/node-propertie
 import type { NodeDef } from '../../node-red/node-red-api';
 import { NODE_PROPERTIES } from '../../node-red/properties';
 import { OPERATION_NODES } from '../../node-red/operations/operation-nodes';
+import { WATCH_NODES } from '../../node-red/triggers/watch-nodes';
 import { renderEditorHtml } from '../../node-red/render-editor-properties';
 
 const TEMPLATE = `<script type="text/javascript">
@@ -85,8 +86,8 @@ describe('Node-RED node properties: one table for the editor and the runtime', (
 		expect(withDefaults(PROPERTIES, config)).to.deep.equal({ id: 'n1', type: 'bpm-x', name: '', codes: '', attempts: 1, lifetime: 7200, server: '', quoted: "it's", enabled: false });
 	});
 
-	it('has a table for every editor HTML, and one for each operation node (their editor is one template)', () => {
+	it('has a table for every editor HTML, and one for each operation and watch node (each set\'s editor is one template)', () => {
 		const editors = readdirSync(path.resolve(__dirname, '..', '..', 'node-red')).filter((file) => file.endsWith('.html')).map((file) => file.replace(/\.html$/, ''));
-		expect(Object.keys(NODE_PROPERTIES)).to.have.members([...editors, ...Object.keys(OPERATION_NODES)]);
+		expect(Object.keys(NODE_PROPERTIES)).to.have.members([...editors, ...Object.keys(OPERATION_NODES), ...Object.keys(WATCH_NODES)]);
 	});
 });

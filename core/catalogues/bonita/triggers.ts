@@ -71,38 +71,42 @@ export const bonitaTriggers: TriggerEvent[] = [
 			output: { kind: 'list', simplify: TASK_EVENT_FIELDS },
 		},
 	},
-	{
-		object: 'case',
+	caseEvent({
+		operation: 'caseStarted',
+		name: 'Case Started',
+		description: 'A case (process instance) started, optionally of one process. A case that ends between two polls is only seen by Case Completed',
+		path: 'API/bpm/case',
 		idField: 'id',
 		stampField: 'start',
-		list: {
-			resource: 'case',
-			operation: 'caseStarted',
-			name: 'Case Started',
-			action: 'Watch started cases',
-			description: 'A case (process instance) started, optionally of one process. A case that ends between two polls is only seen by Case Completed',
-			parameters: [process],
-			request: (values) => get('API/bpm/case', order('start DESC'), values.processId ? filter('processDefinitionId', String(values.processId)) : undefined),
-			paging: { kind: 'bonita' },
-			replay: 'read',
-			output: { kind: 'list', simplify: CASE_FIELDS },
-		},
-	},
-	{
-		object: 'case',
+	}),
+	caseEvent({
+		operation: 'caseCompleted',
+		name: 'Case Completed',
+		description: 'A case ended (it moved to the archived cases), optionally of one process; the event names the case by its own id',
+		path: 'API/bpm/archivedCase',
 		idField: 'sourceObjectId',
 		stampField: 'end_date',
+	}),
+];
+
+/** A case event: the open or the archived cases of a process, newest first by the date that made the event. */
+function caseEvent(event: { operation: string; name: string; description: string; path: string; idField: string; stampField: string }): TriggerEvent {
+	const { operation, name, description, path: list, idField, stampField } = event;
+	return {
+		object: 'case',
+		idField,
+		stampField,
 		list: {
 			resource: 'case',
-			operation: 'caseCompleted',
-			name: 'Case Completed',
-			action: 'Watch completed cases',
-			description: 'A case ended (it moved to the archived cases), optionally of one process; the event names the case by its own id',
+			operation,
+			name,
+			action: `Watch ${name.toLowerCase().replace('case ', '')} cases`,
+			description,
 			parameters: [process],
-			request: (values) => get('API/bpm/archivedCase', order('end_date DESC'), values.processId ? filter('processDefinitionId', String(values.processId)) : undefined),
+			request: (values) => get(list, order(`${stampField} DESC`), values.processId ? filter('processDefinitionId', String(values.processId)) : undefined),
 			paging: { kind: 'bonita' },
 			replay: 'read',
 			output: { kind: 'list', simplify: CASE_FIELDS },
 		},
-	},
-];
+	};
+}
