@@ -51,6 +51,24 @@ function drivenExample(example: Example, simulator: { url: string; origin: strin
 	];
 }
 
+/**
+ * Operations the examples do not use, each behind its own `http in` (POST /op/<name>): its result as the reply, or
+ * msg.error with a 502 from its error output.
+ */
+function operationsFlow(nodes: Array<{ name: string; type: string; server: string } & Record<string, unknown>>): FlowNode[] {
+	const z = 'ops-tab';
+	return [
+		{ id: z, type: 'tab', label: 'operations' },
+		...nodes.flatMap(({ name, ...node }): FlowNode[] => [
+			{ id: `ops-${name}-in`, type: 'http in', z, url: `/op/${name}`, method: 'post', wires: [[`ops-${name}`]] },
+			{ id: `ops-${name}`, z, returnAll: false, limit: 50, simplify: true, maxAttempts: 1, retryDelayMs: 500, timeoutMs: '', tls: '', proxy: '', ...node, wires: [[`ops-${name}-ok`], [`ops-${name}-error`]] },
+			{ id: `ops-${name}-ok`, type: 'change', z, rules: [set('payload', '{"payload": payload, "filename": filename, "contentType": contentType}'), del('headers'), set('statusCode', '200')], wires: [[`ops-${name}-out`]] },
+			{ id: `ops-${name}-error`, type: 'change', z, rules: [set('payload', 'error'), del('headers'), set('statusCode', '502')], wires: [[`ops-${name}-out`]] },
+			{ id: `ops-${name}-out`, type: 'http response', z, wires: [] },
+		]),
+	];
+}
+
 function set(path: string, to: string) {
 	return { t: 'set', p: path, pt: 'msg', to, tot: 'jsonata' };
 }
@@ -78,6 +96,11 @@ describe('IBM BAW, Simplicité and Funnelback operation nodes in real Node-RED 4
 				...drivenExample(BAW, baw, { username: 'admin', password: MARKER_PASSWORD }),
 				...drivenExample(SIMPLICITE, simplicite, { username: 'designer', password: MARKER_PASSWORD }),
 				...drivenExample(FUNNELBACK, funnelback, { username: 'admin', password: MARKER_PASSWORD }),
+				...operationsFlow([
+					{ name: 'all-results', type: 'bpm-funnelback-operation', server: 'bpmc-fbops-server', resource: 'search', operation: 'getAllResults', limit: 3, parameters: { collection: { v: 'client~sp-website', vt: 'str' }, query: { v: '!padrenull', vt: 'str' } } },
+					{ name: 'publication', type: 'bpm-simplicite-operation', server: 'bpmc-simpops-server', resource: 'object', operation: 'getPublication', parameters: { object: { v: 'DemoProduct', vt: 'str' }, publication: { v: 'DemoProduct-PDF', vt: 'str' }, rowId: { v: '1', vt: 'str' } } },
+					{ name: 'action', type: 'bpm-simplicite-operation', server: 'bpmc-simpops-server', resource: 'object', operation: 'runAction', parameters: { object: { v: 'DemoProduct', vt: 'str' }, action: { v: 'DemoIncrementStock', vt: 'str' }, rowId: { v: '2', vt: 'str' } } },
+				]),
 			],
 		});
 	});
@@ -157,6 +180,32 @@ describe('IBM BAW, Simplicité and Funnelback operation nodes in real Node-RED 4
 		expect(replayed.key).to.equal(first.key);
 		const search = (await (await fetch(`${funnelback.url}/s/search.json?collection=client~sp-website&query=${encodeURIComponent('BPM Connect')}`)).json()) as { response: { resultPacket: { results: Array<{ liveUrl: string }> } } };
 		expect(search.response.resultPacket.results.filter((result) => result.liveUrl === first.key), 'one document under the key').to.have.length(1);
+	});
+
+	it('Funnelback: Get All Results streamed and cut at the Limit (3), as one message', async () => {
+		const reply = await nodeRed.request('POST', '/op/all-results', {});
+		expect(reply.status, reply.text).to.equal(200);
+		expect(reply.body.payload).to.have.length(3);
+	});
+
+	it('Simplicité: a publication comes out as a Buffer with its file name and type', async () => {
+		const reply = await nodeRed.request('POST', '/op/publication', {});
+		expect(reply.status, reply.text).to.equal(200);
+		// A Buffer in msg.payload, as the http response node sends it in JSON.
+		expect(reply.body.payload.type).to.equal('Buffer');
+		expect(Buffer.from(reply.body.payload.data).toString('latin1')).to.match(/^%PDF-1\.4\n% REF001 Laptop Pro 15/);
+		expect(reply.body).to.include({ contentType: 'application/pdf' });
+		expect(reply.body.filename).to.match(/\.pdf$/);
+	});
+
+	it('Simplicité: an action processed and then cut off goes to the error output with mayHaveTakenEffect, run exactly once', async () => {
+		const before = simplicite.operations.actionsRun;
+		simplicite.dropAfterProcessing('action');
+		const reply = await nodeRed.request('POST', '/op/action', {});
+		expect(reply.status, reply.text).to.equal(502);
+		expect(reply.body).to.include({ mayHaveTakenEffect: true });
+		expect(reply.body.message).to.contain('may have run');
+		expect(simplicite.operations.actionsRun - before).to.equal(1);
 	});
 
 	it("answers the dialogs' dropdowns: a list that depends on another parameter, and one the user configured", async () => {
