@@ -98,15 +98,15 @@ class OperationRun {
 		const pageSize = paging.returnAll ? paging.pageSize : Math.min(paging.pageSize, paging.limit);
 		const prepared = operation.prepare ? await operation.prepare(values, this.steps, context) : values;
 		const first = requestInput(operation.request(prepared, { ...context, pageSize }), this.options);
-		const style = typeof operation.paging === 'function' ? operation.paging(values) : operation.paging!;
-		const collected = await collectPages(style, async (page) => this.checked(await executeRequest(this.connection, pageRequestInput(first, page), this.hooks), values), paging);
+		const style = typeof operation.paging === 'function' ? operation.paging(prepared) : operation.paging!;
+		const collected = await collectPages(style, async (page) => this.checked(await executeRequest(this.connection, pageRequestInput(first, page), this.hooks), prepared), paging);
 		if (!collected.ok) {
 			this.attempts += collected.error.attempts;
 			throw new StepFailure(collected.error);
 		}
 		this.attempts += collected.attempts;
-		if (collected.value.items.length === 0) await operation.explainEmpty?.(values, this.steps, context);
-		return { items: outputItems(operation, values, undefined, input.simplify ?? true, collected.value.items), pages: collected.value.pages };
+		if (collected.value.items.length === 0) await operation.explainEmpty?.(prepared, this.steps, context);
+		return { items: outputItems(operation, prepared, undefined, input.simplify ?? true, collected.value.items), pages: collected.value.pages };
 	}
 
 	private async stream(values: Values, context: RequestContext): Promise<OperationResult> {
