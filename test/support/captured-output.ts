@@ -7,13 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TMP_DIR } from './runtimes';
 
-export const CAPTURE_DIR = path.join(TMP_DIR, 'captured');
+/** This run's own folder: two test runs side by side (a helper's and yours) neither wipe nor scan each other's files. */
+export const CAPTURE_DIR = path.join(TMP_DIR, 'captured', String(process.pid));
 
 let counter = 0;
 
 export function captureOutput(source: string, text: string): void {
   fs.mkdirSync(CAPTURE_DIR, { recursive: true });
-  fs.writeFileSync(path.join(CAPTURE_DIR, `${source}-${process.pid}-${++counter}.log`), text);
+  fs.writeFileSync(path.join(CAPTURE_DIR, `${source}-${++counter}.log`), text);
 }
 
 export interface SecretHit {
