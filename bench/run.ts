@@ -14,13 +14,14 @@ import { allResults } from './all-results';
 import { digest } from './digest';
 import { loginEconomy } from './login-economy';
 import { pagingBonita } from './paging-bonita';
+import { queueMode } from './queue-mode';
 import type { Benchmark, Row } from './shared';
 import { throughputEngine } from './throughput-engine';
 import { throughputN8n } from './throughput-n8n';
 import { throughputNodeRed } from './throughput-node-red';
 import { upload } from './upload';
 
-const BENCHMARKS: Benchmark[] = [loginEconomy, throughputNodeRed, throughputN8n, throughputEngine, pagingBonita, allResults, upload, digest];
+const BENCHMARKS: Benchmark[] = [loginEconomy, throughputNodeRed, throughputN8n, throughputEngine, pagingBonita, allResults, upload, digest, queueMode];
 const DOCS = path.join(REPO_ROOT, 'docs', 'benchmarks.md');
 
 interface Outcome {

@@ -61,6 +61,8 @@ export interface QueueCluster {
 	query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 	/** Every execution of a workflow with its worker and call label, oldest first. */
 	executions(workflowId: string): Promise<ExecutionRecord[]>;
+	/** What n8n recorded about failed executions: the last node that ran and the error's message. */
+	failures(ids: string[]): Promise<Array<{ id: string; status: string; lastNode?: string; ran?: string[]; message?: string; node?: string; stack?: string }>>;
 	/** Stops the workers still running, the main, Redis and PostgreSQL. */
 	stop(): Promise<void>;
 }
@@ -171,6 +173,22 @@ export async function startQueueCluster(opts: QueueClusterOptions): Promise<Queu
 				[workflowId],
 			);
 		},
+		async failures(ids) {
+			if (ids.length === 0) return [];
+			// The run data is stored in n8n's "flatted" form: read it with n8n's own copy of flatted.
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const { parse } = require(require.resolve('flatted', { paths: [path.dirname(path.dirname(opts.runtime.bin))] })) as { parse(text: string): any };
+			const rows = await query<{ id: string; status: string; data: string | null }>(
+				`SELECT e.id::text AS id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e.id = ANY($1::int[]) ORDER BY e.id`,
+				[ids.map(Number)],
+			);
+			return rows.map((row) => {
+				const resultData = row.data ? parse(row.data)?.resultData : undefined;
+				const error = resultData?.error;
+				const stack = typeof error?.stack === 'string' ? error.stack.split('\n').slice(0, 6).join(' | ') : undefined;
+				return { id: row.id, status: row.status, lastNode: resultData?.lastNodeExecuted, ran: Object.keys(resultData?.runData ?? {}), message: error?.message, node: error?.node?.name, stack };
+			});
+		},
 		stop,
 	};
 }
@@ -220,6 +238,7 @@ function chain(id: string, nodes: Node[]): object {
  * tasks tell which call, execution and worker started each case.
  */
 export function bonitaQueueWorkflow(id: string, webhookPath: string, credential: { id: string; name: string }, processId: string): object {
+	// processId: the Registration process (one task, no task contract) or one like it.
 	const credentials = { bonitaApi: credential };
 	const bonita = (nodeId: string, name: string, parameters: Record<string, unknown>): Node => ({ id: nodeId, name, type: BONITA_NODE, typeVersion: 1, position: [0, 0], parameters, credentials });
 	const nameField = { id: 'name', displayName: 'name', required: true, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: false };
@@ -228,7 +247,11 @@ export function bonitaQueueWorkflow(id: string, webhookPath: string, credential:
 		bonita('start', 'Start case', {
 			resource: 'case',
 			operation: 'start',
-			processId: byId(processId),
+			// Picked from the list, as the editor saves it. A literal typed "By ID" is checked against the mode's
+			// validation regex at the start of every execution, and n8n 2.40 runs such regexes in a VM with a 250 ms
+			// wall-clock limit: on a CPU-starved machine that check alone failed about 1 execution in 1,500 with
+			// "Regular expression execution timed out" (any node's resource locator, not only ours).
+			processId: { __rl: true, mode: 'list', value: processId, cachedResultName: 'Registration (1.0)' },
 			contractInputs: { mappingMode: 'defineBelow', value: { name: '={{ $json.body.call }} {{ $execution.id }} {{ $env.BPM_WORKER_NAME }}' }, matchingColumns: [], schema: [nameField], attemptToConvertTypes: false, convertFieldsToString: true },
 		}),
 		bonita('tasks', 'Case tasks', { resource: 'task', operation: 'getMany', filters: { caseId: byId('={{ $json.caseId }}') } }),
@@ -263,7 +286,7 @@ export interface WebhookRun {
 	answers: WebhookAnswer[];
 	/** From the first call sent to the last answer. */
 	ms: number;
-	/** Answers per second. */
+	/** Answers per second (calls that timed out left out). */
 	rate: number;
 }
 
@@ -284,7 +307,7 @@ export async function callWebhook(url: string, count: number, inFlight: number, 
 			let status = 0;
 			let body = '';
 			try {
-				const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ call }), signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
+				const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ call }), signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
 				status = res.status;
 				body = await res.text();
 			} catch (error) {
@@ -294,7 +317,9 @@ export async function callWebhook(url: string, count: number, inFlight: number, 
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(inFlight, count) }, lane));
-	const ms = Date.now() - started;
 	answers.sort((a, b) => a.index - b.index);
-	return { answers, ms, rate: (count * 1000) / ms };
+	// A call never answered would add its whole timeout: the rate counts the answered ones, up to the last answer.
+	const answered = answers.filter((answer) => answer.status !== 0);
+	const ms = Math.max(1, ...answered.map((answer) => answer.at));
+	return { answers, ms, rate: (answered.length * 1000) / ms };
 }

@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { trackDaemon } from '../peers/daemons';
 import { captureOutput } from './captured-output';
 import { createN8nHome, type N8nHome } from './n8n-runner';
 import { freePort } from './node-red-runner';
@@ -173,9 +174,12 @@ function spawnN8n(runtime: N8nRuntime, home: N8nHome, args: string[], env: Recor
 	child.stdout!.on('data', onData);
 	child.stderr!.on('data', onData);
 	let exited: number | null | undefined;
+	// If the test process ends without stopping it (a crash, an interrupted run), the group is killed with it.
+	const tracked = trackDaemon(child);
 	const exit = new Promise<void>((resolve) =>
 		child.on('exit', (code) => {
 			exited = code;
+			tracked.forget();
 			resolve();
 		}),
 	);
