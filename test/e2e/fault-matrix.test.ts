@@ -109,9 +109,9 @@ function checkMatrix(outcomes: Outcomes, server: MatrixServer): Summary {
 	const { stats } = server;
 	const loginDowns = Array.from({ length: ITEMS }, (_, i) => i).filter((i) => server.answers(i)[0] === 'loginDown').length;
 	expect(stats.loginRefusals, 'logins refused').to.equal(0);
-	// One login to start, then one per session drop: the calls that meet a drop share one login. A drop that lands
-	// between a login's answer and the first call using it ends that new session at once, and the next call logs in
-	// again: seen once in 500 drops (n8n 1.123.81, 502 logins), so up to one such login per 100 drops is allowed.
+	// One login to start, then one per session drop: the calls that meet a drop share one login. One run counted one
+	// login more than that (n8n 1.123.81: 502 logins for 500 drops; the cause is not traced yet, a drop racing a login
+	// in flight is the suspect): up to one extra per 100 drops is allowed, far from a login per call.
 	expect(stats.logins, 'logins').to.be.within(1, 1 + stats.sessionDrops + Math.ceil(stats.sessionDrops / 100));
 	// The login endpoint is down for exactly one login attempt after each loginDown item.
 	expect(stats.loginFailures, 'failed logins').to.be.within(1, loginDowns);
