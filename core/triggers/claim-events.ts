@@ -1,5 +1,5 @@
 import type { BpmError } from '../bpm-error';
-import { failureDetail } from '../calls/execute-request';
+import { failureDetail, redactError } from '../calls/execute-request';
 import { NO_FILES, operationSteps, StepFailure } from '../operations/operation-steps';
 import type { CallOptions } from '../calls/call-options';
 import { findOperation, type Catalogue } from '../operations/catalogue';
@@ -47,7 +47,7 @@ export async function claimEvents(connection: Connection, catalogue: Catalogue, 
 			const mine = await claim.confirm(item.id, steps, await requestContext(connection, catalogue, ['currentUser'], steps));
 			(mine ? outcome.claimed : outcome.takenByOthers).push(item);
 		} catch (error) {
-			outcome.failed.push({ event: item, error: stepError(error) });
+			outcome.failed.push({ event: item, error: redactError(stepError(error), connection.secrets()) });
 		}
 	}
 	return outcome;
