@@ -75,7 +75,7 @@ function formValue(context: IExecuteFunctions, name: string, item: INodeExecutio
 }
 
 /** A resource locator's id (From List or By ID); any other value as it is. */
-function locatorValue(value: unknown): unknown {
+export function locatorValue(value: unknown): unknown {
 	return isResourceLocatorValue(value) ? value.value : value;
 }
 

@@ -1,5 +1,6 @@
-import { isResourceLocatorValue, NodeApiError, type IDataObject, type INodeExecutionData, type IPollFunctions, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type INodeExecutionData, type IPollFunctions, type JsonObject } from 'n8n-workflow';
 import { parseCursor, pollEvents, type Catalogue } from '../../../core';
+import { locatorValue } from '../operations/execute-operations';
 import { requestOptions, vendorConnection } from '../operations/vendor-connection';
 import { triggersOf } from './trigger-properties';
 
@@ -41,8 +42,4 @@ export async function pollTrigger(context: IPollFunctions, catalogue: Catalogue)
 	const events = outcome.value.events;
 	if (events.length === 0) return null;
 	return [events.map((item) => ({ json: { eventId: item.eventId, ...item.object } as IDataObject }))];
-}
-
-function locatorValue(value: unknown): unknown {
-	return isResourceLocatorValue(value) ? value.value : value;
 }
