@@ -36,7 +36,8 @@ export async function executeRequest(connection: Connection, input: RequestInput
 	let policy: ParsedCallOptions;
 	try {
 		policy = parseCallOptions(input.options);
-		request = buildRequest(input, connection.baseUrl, input.bodySink ? { ...policy.settings, bodySink: input.bodySink } : policy.settings);
+		const { bodySink, signal } = input;
+		request = buildRequest(input, connection.baseUrl, bodySink || signal ? { ...policy.settings, ...(bodySink ? { bodySink } : {}), ...(signal ? { signal } : {}) } : policy.settings);
 	} catch (error) {
 		return fail(failureDetail(error, {}));
 	}
@@ -50,7 +51,10 @@ export async function executeRequest(connection: Connection, input: RequestInput
 		} catch (error) {
 			exchanges++;
 			const detail = failureDetail(error, where);
-			const delay = RETRYABLE_FAILURES.has(detail.kind)
+			// A stopped call is over: retrying it would undo the stop.
+			const delay = input.signal?.aborted
+				? undefined
+				: RETRYABLE_FAILURES.has(detail.kind)
 				? calculateRetryDelay(policy.retry, { attempt, method: request.method, failedBeforeResponse: true })
 				: // A login endpoint that is down (5xx, 429) is retried like the call would be.
 					detail.kind === 'login' && detail.status !== undefined

@@ -27,6 +27,8 @@ export interface RequestInput {
 	options?: CallOptions;
 	/** A long answer read as it arrives (see BodySink). */
 	bodySink?: BodySink;
+	/** Stops the call: its socket is closed at once and it is not retried (a closing Node-RED node). */
+	signal?: AbortSignal;
 }
 
 /** RFC 9110 token characters. */

@@ -45,6 +45,8 @@ export interface ExchangeSettings {
 	neverResend?: boolean;
 	/** Reads a successful (2xx) body as it arrives instead of holding it; the response then carries no body. */
 	bodySink?: BodySink;
+	/** Aborting it closes the exchange's socket at once, whatever it was waiting for. */
+	signal?: AbortSignal;
 }
 
 /**

@@ -22,6 +22,7 @@ export interface Exchange {
 	maxResponseBytes: number;
 	ignoreBody: boolean;
 	sink?: BodySink;
+	signal?: AbortSignal;
 }
 
 export interface RawResponse {
@@ -35,7 +36,7 @@ export interface RawResponse {
 /** Why an exchange produced no response. Carries codes only: a Node error may quote the request's headers. */
 export class ExchangeFailure extends Error {
 	constructor(
-		readonly reason: 'timeout' | 'deadline' | 'too-large' | 'proxy' | 'socket',
+		readonly reason: 'timeout' | 'deadline' | 'too-large' | 'proxy' | 'socket' | 'aborted',
 		readonly code = '',
 		readonly status?: number,
 		/** The request went out on a kept-alive socket the peer may have closed while it was idle. */
@@ -55,15 +56,19 @@ export function sendExchange(exchange: Exchange): Promise<RawResponse> {
 		let settled = false;
 		let request: http.ClientRequest | undefined;
 		const deadline = setTimeout(() => finish(new ExchangeFailure('deadline')), exchange.deadlineMs);
+		const abort = () => finish(new ExchangeFailure('aborted'));
+		exchange.signal?.addEventListener('abort', abort, { once: true });
 		function finish(error: ExchangeFailure | undefined, response?: RawResponse) {
 			if (settled) return;
 			settled = true;
 			clearTimeout(deadline);
+			exchange.signal?.removeEventListener('abort', abort);
 			if (!error) return resolve(response!);
 			request?.destroy();
 			if (body.data && typeof body.data === 'object' && 'destroy' in body.data) (body.data as Readable).destroy();
 			reject(error);
 		}
+		if (exchange.signal?.aborted) return abort();
 		try {
 			request = ((proxy ? proxy.secure : url.protocol === 'https:') ? https : http).request({
 				method: exchange.method,

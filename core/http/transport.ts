@@ -39,7 +39,7 @@ export function createTransport(): Transport {
 			// Encoded per attempt: a file body is a fresh stream each time.
 			const body = encodeBody(request.body);
 			const headers = wireHeaders(url.host, request.method, request.headers, jarCookies, body);
-			return sendExchange({ method: request.method, url, headers, body, route, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs, maxResponseBytes: settings.maxResponseBytes, ignoreBody: settings.ignoreBody, sink: settings.bodySink });
+			return sendExchange({ method: request.method, url, headers, body, route, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs, maxResponseBytes: settings.maxResponseBytes, ignoreBody: settings.ignoreBody, sink: settings.bodySink, signal: settings.signal });
 		};
 		let response: RawResponse;
 		try {
@@ -123,6 +123,8 @@ function transportFailure(error: unknown, request: HttpRequest, settings: Exchan
 			return new BpmFailure({ kind: 'timeout', message: `${target} did not answer within ${settings.timeoutMs} ms` });
 		case 'too-large':
 			return new BpmFailure({ kind: 'network', message: `${target} sent a body larger than the ${settings.maxResponseBytes}-byte limit` });
+		case 'aborted':
+			return new BpmFailure({ kind: 'network', code: 'ABORTED', message: `${target} was stopped before it completed` });
 		case 'proxy':
 			return new BpmFailure({ kind: 'proxy', status: error.status, message: `The proxy ${route.proxy?.endpoint.host}:${route.proxy?.endpoint.port} refused to open a tunnel for ${target} (${error.status}): check the proxy credentials` });
 		case 'socket':

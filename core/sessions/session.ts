@@ -107,9 +107,11 @@ export class Session<S = unknown> {
 	}
 
 	/** The login in force, or a new one; a call that joins a login started by another ignores its own context. */
-	private current(settings: Partial<ExchangeSettings> | undefined, context: LoginContext<S>): Login<S> {
+	private current(callSettings: Partial<ExchangeSettings> | undefined, context: LoginContext<S>): Login<S> {
 		if (this.login) return this.login;
 		const generation = ++this.generation;
+		// A login is shared by every call: it never streams into one call's sink nor stops with one call's signal.
+		const { bodySink, signal, ...settings } = callSettings ?? {};
 		this.lastSettings = settings;
 		this.setStatus('logging-in');
 		const state = this.scheme.login(this.wire(settings), context);

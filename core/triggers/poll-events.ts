@@ -31,8 +31,8 @@ export interface PollInput {
 	pageSize?: number;
 	simplify?: boolean;
 	options?: CallOptions;
-	/** Checked between pages: a closing node stops reading and keeps nothing of this poll. */
-	stopped?(): boolean;
+	/** A closing node's: the page being read is cut off and the poll fails, keeping nothing. */
+	signal?: AbortSignal;
 	now?(): number;
 }
 
@@ -82,7 +82,7 @@ export async function pollEvents(connection: Connection, catalogue: Catalogue, e
 		const style = typeof operation.paging === 'function' ? operation.paging(values) : operation.paging;
 		if (!style) throw new BpmFailure({ kind: 'input', message: `${event.list.name}: its list has no paging` });
 		const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
-		const first = requestInput(operation.request(values, { ...context, pageSize }), options);
+		const first = { ...requestInput(operation.request(values, { ...context, pageSize }), options), ...(input.signal ? { signal: input.signal } : {}) };
 		const fetchPage = async (page: PageRequest) => {
 			const outcome = await executeRequest(connection, pageRequestInput(first, page), {});
 			attempts += outcome.ok ? outcome.attempts : outcome.error.attempts;
@@ -107,7 +107,7 @@ export async function pollEvents(connection: Connection, catalogue: Catalogue, e
 		const fresh = new Map<string, ReadItem>();
 		let toBottom = false;
 		for (;;) {
-			if (input.stopped?.()) throw new BpmFailure({ kind: 'input', message: 'The poll was stopped' });
+			if (input.signal?.aborted) throw new BpmFailure({ kind: 'network', code: 'ABORTED', message: 'The poll was stopped' });
 			const read = await reader.page();
 			for (const item of read.items) {
 				if (reachesBottom(cursor, item)) {

@@ -20,7 +20,7 @@ const FIRST_POLL_MS = 100;
  * A vendor's watch node, in the inject style: it polls on its own timer (and on an input message when it has an input),
  * emits one message per new event (msg.payload the object, msg.eventId its id), keeps its cursor in the node's context
  * (the persistent store when there is one), written before the messages it covers are sent. Close stops the timer and
- * drops a poll in flight: nothing of it is written or sent.
+ * aborts a poll in flight (its request's socket is closed): nothing of it is written or sent.
  */
 export function registerWatchNode(RED: NodeRedApi, type: string, catalogue: Catalogue, configType: string): void {
 	const properties = watchNodeProperties(catalogue, configType);
@@ -45,7 +45,7 @@ function watchNode(RED: NodeRedApi, node: RuntimeNode, config: Settings<ReturnTy
 		return;
 	}
 	const connection = server.connection;
-	let closed = false;
+	const closing = new AbortController();
 	let polling: Promise<void> | undefined;
 	let again = false;
 	let timer: NodeJS.Timeout | undefined;
@@ -53,7 +53,7 @@ function watchNode(RED: NodeRedApi, node: RuntimeNode, config: Settings<ReturnTy
 
 	const schedule = (delayMs: number) => {
 		clearTimeout(timer);
-		if (!closed) timer = setTimeout(() => void poll(), delayMs);
+		if (!closing.signal.aborted) timer = setTimeout(() => void poll(), delayMs);
 	};
 
 	/** One poll at a time: a tick or a message during a poll asks for one more right after it. */
@@ -70,6 +70,8 @@ function watchNode(RED: NodeRedApi, node: RuntimeNode, config: Settings<ReturnTy
 					return intervalMs;
 				},
 				(error: BpmError) => {
+					// A poll its close cut off is no failure to report.
+					if (closing.signal.aborted) return intervalMs;
 					failures++;
 					node.status({ fill: 'red', shape: 'ring', text: `${clock()} ${error.message}`.slice(0, 120) });
 					node.error(`${event.list.name}: ${error.message}`, { error } as NodeMessage);
@@ -78,7 +80,7 @@ function watchNode(RED: NodeRedApi, node: RuntimeNode, config: Settings<ReturnTy
 			)
 			.then((nextMs) => {
 				polling = undefined;
-				if (!again || closed) return schedule(nextMs);
+				if (!again || closing.signal.aborted) return schedule(nextMs);
 				again = false;
 				return poll();
 			});
@@ -98,13 +100,13 @@ function watchNode(RED: NodeRedApi, node: RuntimeNode, config: Settings<ReturnTy
 			budgetMs: Math.min(intervalMs, MAX_BUDGET_MS),
 			simplify: config.simplify !== false,
 			options,
-			stopped: () => closed,
+			signal: closing.signal,
 		});
-		if (closed) return;
+		if (closing.signal.aborted) return;
 		if (!outcome.ok) throw outcome.error;
 		let events = outcome.value.events;
 		const claimed = config.claim === true && watched.claim ? await claimEvents(connection, catalogue, watched, events, options) : undefined;
-		if (closed) return;
+		if (closing.signal.aborted) return;
 		if (claimed) events = claimed.claimed;
 		await cursors.write(watch, outcome.value.cursor);
 		for (const item of events) node.send(eventMessage(catalogue, watched, item));
@@ -118,7 +120,7 @@ function watchNode(RED: NodeRedApi, node: RuntimeNode, config: Settings<ReturnTy
 		poll().then(() => done(), () => done());
 	});
 	node.on('close', (_removed, done) => {
-		closed = true;
+		closing.abort();
 		clearTimeout(timer);
 		done();
 	});

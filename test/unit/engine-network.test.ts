@@ -88,6 +88,20 @@ describe('engine against a fault-injecting server', function () {
 		expect(error.kind).to.equal('timeout');
 	});
 
+	it('stops a call in flight when its signal aborts: the socket is closed at once and the call is not retried', async () => {
+		const controller = new AbortController();
+		const started = Date.now();
+		setTimeout(() => controller.abort(), 200);
+		const error = errorOf(await executeRequest(connection, { method: 'GET', url: `${server.url}/slow-headers/5000`, options: retrying, signal: controller.signal }));
+		expect(error).to.include({ kind: 'network', code: 'ABORTED', attempts: 1 });
+		expect(Date.now() - started).to.be.below(1000);
+		// Retried, a stopped call would be a second request; aborted before it starts, none is sent.
+		expect(server.hits('/slow-headers/5000')).to.equal(1);
+		const before = errorOf(await executeRequest(connection, { method: 'GET', url: `${server.url}/json`, options: retrying, signal: controller.signal }));
+		expect(before).to.include({ code: 'ABORTED' });
+		expect(server.hits('/json')).to.equal(0);
+	});
+
 	it('refuses a body over the size limit with a clear message', async () => {
 		const error = errorOf(await call({ method: 'GET', url: `${server.url}/huge/200000`, options: { maxResponseBytes: 100_000 } }));
 		expect(error.message).to.contain('larger than the 100000-byte limit');

@@ -162,6 +162,25 @@ describe('Triggers on the Bonita simulator (pollEvents: each event exactly once)
 		expect(trigger.cursor()!.done).to.have.length(1);
 	});
 
+	it('a poll stopped by its signal mid-page fails at once and keeps nothing; the next poll emits each task once', async () => {
+		const trigger = watcher(bonitaCatalogue, 'newTask', () => connection, { pageSize: 10 });
+		await trigger.poll();
+		const before = trigger.cursor();
+		const created = simulator.bulkCreateTasks(25, PROCESS_REGISTRATION);
+		simulator.configure({ pageDelayMs: 2000 });
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 100);
+		const started = Date.now();
+		const stopped = await pollEvents(connection, bonitaCatalogue, triggerOf(bonitaCatalogue, 'newTask'), { values: {}, cursor: before, pageSize: 10, signal: controller.signal });
+		expect(Date.now() - started).to.be.below(1000);
+		expect(stopped.ok === false && stopped.error).to.include({ kind: 'network', code: 'ABORTED' });
+		simulator.configure({ pageDelayMs: 0 });
+		await trigger.poll();
+		const ids = trigger.emitted.map((id) => id.split(':')[2]);
+		expect(duplicates(ids)).to.deep.equal([]);
+		expect([...ids].sort()).to.deep.equal([...created].sort());
+	});
+
 	it('Fetch Test Event: one recent task, the cursor left as it was', async () => {
 		const trigger = watcher(bonitaCatalogue, 'newTask', () => connection);
 		await trigger.poll();
