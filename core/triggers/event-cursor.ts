@@ -9,6 +9,14 @@
 export interface EventCursor {
 	/** Newest first, disjoint. The last one usually reaches back to the beginning (`from` null). */
 	done: Span[];
+	/** An event without a date (trigger-event.ts): the items in its list at the last poll. Its size is the list's. */
+	present?: Present[];
+}
+
+/** An item in an undated event's list, and the server's date when a poll first saw it there (part of its event id). */
+export interface Present {
+	id: string;
+	since: string;
 }
 
 /** Every item stamped after `from` (or at it, with its id listed) and before `to` (or at it, with its id listed). */
@@ -123,5 +131,11 @@ export function parseCursor(value: unknown): EventCursor | undefined {
 	const done = (value as EventCursor).done;
 	const edge = (e: unknown): e is Edge => typeof e === 'object' && e !== null && Number.isFinite((e as Edge).stamp) && Array.isArray((e as Edge).ids) && (e as Edge).ids.every((id) => typeof id === 'string');
 	if (!done.every((span) => typeof span === 'object' && span !== null && (span.from === null || edge(span.from)) && edge(span.to))) return undefined;
-	return { done: done.map((span) => ({ from: span.from && { stamp: span.from.stamp, ids: [...span.from.ids] }, to: { stamp: span.to.stamp, ids: [...span.to.ids] } })) };
+	const present = (value as EventCursor).present;
+	const entry = (e: unknown): e is Present => typeof e === 'object' && e !== null && typeof (e as Present).id === 'string' && typeof (e as Present).since === 'string';
+	if (present !== undefined && !(Array.isArray(present) && present.every(entry))) return undefined;
+	return {
+		done: done.map((span) => ({ from: span.from && { stamp: span.from.stamp, ids: [...span.from.ids] }, to: { stamp: span.to.stamp, ids: [...span.to.ids] } })),
+		...(present ? { present: present.map(({ id, since }) => ({ id, since })) } : {}),
+	};
 }

@@ -1,7 +1,8 @@
 import { BpmFailure, type Outcome } from '../bpm-error';
 import type { CallOptions } from '../calls/call-options';
 import { executeRequest, failureDetail, redactError } from '../calls/execute-request';
-import { firstPageRequest } from '../paging/page-request';
+import { headerValue } from '../http/http-types';
+import { firstPageRequest, fullPageSize } from '../paging/page-request';
 import { nextPageRequest } from '../paging/next-page-request';
 import { pageRequestInput } from '../paging/page-request-input';
 import { readPage } from '../paging/read-page';
@@ -88,13 +89,17 @@ export async function pollEvents(connection: Connection, catalogue: Catalogue, e
 			attempts += outcome.ok ? outcome.attempts : outcome.error.attempts;
 			if (!outcome.ok) throw new StepFailure(outcome.error);
 			if (operation.checkAnswer && outcome.value.body.kind === 'json') operation.checkAnswer(outcome.value.body.value, values, outcome.value.status);
-			return readPage(style, outcome.value, page);
+			return { read: readPage(style, outcome.value, page), serverDate: headerValue(outcome.value, 'date') };
 		};
-		const reader = new NewestFirst(event, style, pageSize, fetchPage);
+		const reader = new NewestFirst(event, style, pageSize, fetchPage, now);
 
 		if (input.mode === 'sample') {
 			const newest = (await reader.page()).items.slice(0, 1);
 			return done(input.cursor ?? EMPTY_CURSOR, toEvents(newest), reader.pages, true);
+		}
+		if (!event.stampField) {
+			const read = await readPresence(reader, input, started, now);
+			return done(read.cursor, toEvents(read.fresh), reader.pages, read.complete);
 		}
 		if (input.cursor === undefined && !input.includeExisting) {
 			// The trigger starts from the newest item there now (the server's date, not the client's clock): one page.
@@ -156,34 +161,72 @@ interface ReadItem extends Stamped {
 	raw: Record<string, unknown>;
 }
 
+/**
+ * An undated event's poll: every page of the list (the items now in the state), each item not there last time an event,
+ * dated by the server when first seen and keeping that date while it stays. The first poll only takes the list in
+ * (unless Include Existing). A read the budget cuts short keeps what it did not reach as it was.
+ */
+async function readPresence(reader: NewestFirst, input: PollInput, started: number, now: () => number): Promise<{ fresh: ReadItem[]; cursor: EventCursor; complete: boolean }> {
+	const before = new Map((input.cursor?.present ?? []).map((entry) => [entry.id, entry.since]));
+	const emit = input.cursor !== undefined || input.includeExisting === true;
+	const seen = new Map<string, string>();
+	const fresh: ReadItem[] = [];
+	let complete = false;
+	for (;;) {
+		if (input.signal?.aborted) throw new BpmFailure({ kind: 'network', code: 'ABORTED', message: 'The poll was stopped' });
+		const read = await reader.page();
+		for (const item of read.items) {
+			if (seen.has(item.id)) continue;
+			const since = before.get(item.id);
+			seen.set(item.id, since ?? item.stampText);
+			if (since === undefined && emit) fresh.push(item);
+		}
+		if (read.last) {
+			complete = true;
+			break;
+		}
+		if (input.budgetMs !== undefined && fresh.length > 0 && now() - started >= input.budgetMs) break;
+		if (reader.pages >= MAX_PAGES) break;
+	}
+	const kept = complete ? seen : new Map([...before, ...seen]);
+	return { fresh, cursor: { done: [], present: [...kept].map(([id, since]) => ({ id, since })) }, complete };
+}
+
 /** The list's pages one after another, newest first, each item placed by its id and stamp. */
 class NewestFirst {
 	pages = 0;
 	private next: PageRequest | undefined;
 	private firstItem = 0;
+	/** Items a full page holds: learnt from the first page when the server sets the size (Simplicité). */
+	private stride: number | undefined;
 
 	constructor(
 		private readonly event: TriggerEvent,
 		private readonly style: PagingStyle,
 		private readonly pageSize: number,
-		private readonly fetch: (page: PageRequest) => Promise<ReturnType<typeof readPage>>,
+		private readonly fetch: (page: PageRequest) => Promise<{ read: ReturnType<typeof readPage>; serverDate?: string }>,
+		private readonly now: () => number,
 	) {
 		this.next = firstPageRequest(style, pageSize);
 	}
 
 	async page(): Promise<{ items: ReadItem[]; last: boolean }> {
 		if (!this.next) return { items: [], last: true };
-		const read = await this.fetch(this.next);
+		const { read, serverDate } = await this.fetch(this.next);
 		const index = this.pages++;
-		this.next = nextPageRequest(this.style, read, { index, firstItem: this.firstItem, asked: this.pageSize, stride: this.pageSize });
+		if (index === 0) this.stride = fullPageSize(this.style, this.pageSize, read.items.length, read.total);
+		this.next = nextPageRequest(this.style, read, { index, firstItem: this.firstItem, asked: this.pageSize, stride: this.stride ?? this.pageSize });
 		this.firstItem += read.items.length;
-		return { items: read.items.flatMap((item) => this.placed(item)), last: this.next === undefined };
+		// An undated event's items take the server's date of the page that shows them (the client's clock if it sent none).
+		const sent = serverDate === undefined ? NaN : Date.parse(serverDate);
+		const pageDate = this.event.stampField ? undefined : new Date(Number.isNaN(sent) ? this.now() : sent).toISOString();
+		return { items: read.items.flatMap((item) => this.placed(item, pageDate)), last: this.next === undefined };
 	}
 
 	/** Items without a date yet (an archived case still running) are not events; an item without an id is a misfit list. */
-	private placed(value: unknown): ReadItem[] {
+	private placed(value: unknown, pageDate: string | undefined): ReadItem[] {
 		const raw = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-		const stampText = raw[this.event.stampField];
+		const stampText = this.event.stampField ? raw[this.event.stampField] : pageDate;
 		const stamp = eventStamp(stampText);
 		if (stamp === undefined) return [];
 		const id = raw[this.event.idField];

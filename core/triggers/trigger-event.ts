@@ -16,8 +16,12 @@ export interface TriggerEvent {
 	object: string;
 	/** The item's own id (an archived case names its case in `sourceObjectId`). */
 	idField: string;
-	/** The server date that made the item an event: its arrival, assignment, end. Items without one are not events yet. */
-	stampField: string;
+	/**
+	 * The server date that made the item an event: its arrival, assignment, end. Items without one are not events yet.
+	 * None: the list holds the items now in a state (tasks claimed by me) and no date says when they entered it; an
+	 * event is then an item that was not in the list at the last poll (the cursor keeps the ids there, see Present).
+	 */
+	stampField?: string;
 	/** Claim mode (task events): the catalogue operation that takes the task for the current user. */
 	claim?: EventClaim;
 }

@@ -1,4 +1,4 @@
-import { baw, bawCatalogue, bonita, bonitaCatalogue, type Catalogue } from '../../core';
+import { baw, bawCatalogue, bonita, bonitaCatalogue, simplicite, simpliciteCatalogue, type Catalogue } from '../../core';
 import { renderEditorHtml } from '../render-editor-properties';
 import { editorCatalogue } from '../operations/editor-catalogue';
 import { watchNodeProperties } from './watch-node-properties';
@@ -14,6 +14,7 @@ export interface WatchNode {
 export const WATCH_NODES: Record<string, WatchNode> = {
 	'bpm-bonita-watch': { catalogue: bonitaCatalogue, configType: bonita.nodeRedConfig, paletteLabel: 'bonita watch', icon: 'font-awesome/fa-bell' },
 	'bpm-baw-watch': { catalogue: bawCatalogue, configType: baw.nodeRedConfig, paletteLabel: 'ibm baw watch', icon: 'font-awesome/fa-bell' },
+	'bpm-simplicite-watch': { catalogue: simpliciteCatalogue, configType: simplicite.nodeRedConfig, paletteLabel: 'simplicite watch', icon: 'font-awesome/fa-bell' },
 };
 
 export function watchNodePropertiesOf(type: string) {

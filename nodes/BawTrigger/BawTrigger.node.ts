@@ -14,7 +14,7 @@ export class BawTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when an IBM BAW task becomes ready',
+		description: 'Starts the workflow when an IBM BAW task becomes ready or is assigned to me',
 		defaults: { name: 'IBM BAW Trigger' },
 		polling: true,
 		inputs: [],

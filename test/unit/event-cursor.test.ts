@@ -50,6 +50,10 @@ describe('Trigger cursor (high-water marks with the ids at each edge)', () => {
 		expect(parseCursor({ lastTimeChecked: '2024-01-01' })).to.equal(undefined);
 		expect(parseCursor({ done: [{ from: null, to: { stamp: 'x', ids: [] } }] })).to.equal(undefined);
 		expect(parseCursor(null)).to.equal(undefined);
+		const present: EventCursor = { done: [], present: [{ id: '2078.1', since: '2026-12-04T10:00:00.000Z' }] };
+		expect(parseCursor(JSON.parse(JSON.stringify(present)))).to.deep.equal(present);
+		expect(parseCursor({ done: [], present: [{ id: 7, since: '2026-12-04T10:00:00.000Z' }] })).to.equal(undefined);
+		expect(parseCursor({ done: [], present: 'all' })).to.equal(undefined);
 	});
 
 	it('reads the vendors\' dates in their order: Bonita and Simplicité without a zone, BAW ISO with one, epoch ms', () => {

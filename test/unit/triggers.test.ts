@@ -8,6 +8,8 @@ import {
 	createSchemeSession,
 	pollEvents,
 	sessionConnection,
+	simplicite,
+	simpliciteCatalogue,
 	type Catalogue,
 	type Connection,
 	type EventCursor,
@@ -20,6 +22,7 @@ import { startBawSimulator, type BawSimulator } from '../simulators/baw';
 import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
 import { setServerClockSkew } from '../simulators/bonita/bonita-date';
 import { PROCESS_EXPENSE, PROCESS_REGISTRATION } from '../simulators/bonita/processes';
+import { startSimpliciteSimulator, type SimpliciteSimulator } from '../simulators/simplicite';
 import { operationCalls } from '../support/operation-calls';
 
 const PASSWORD = 'trigger-secret';
@@ -253,6 +256,7 @@ describe('Triggers on the IBM BAW simulator', function () {
 	before(async () => {
 		simulator = await startBawSimulator({ users: { tw_admin: PASSWORD, tw_user: PASSWORD } });
 	});
+	beforeEach(() => simulator.resetData());
 	after(() => simulator.close());
 	afterEach(() => session.close());
 
@@ -272,5 +276,135 @@ describe('Triggers on the IBM BAW simulator', function () {
 		const second = await claimEvents(other, bawCatalogue, event, result.events.slice(0, 2));
 		expect(first.claimed.map((item) => item.id)).to.deep.equal(created.slice(0, 2));
 		expect(second.takenByOthers.map((item) => item.id)).to.deep.equal(created.slice(0, 2));
+	});
+
+	it('Task Assigned to Me (no claim date anywhere): each task claimed by me once, dated when first seen; again after a release; others\' claims never', async () => {
+		session = createSchemeSession(baw, { url: simulator.url, username: 'tw_admin', password: PASSWORD });
+		const connection = sessionConnection(session);
+		const other = sessionConnection(createSchemeSession(baw, { url: simulator.url, username: 'tw_user', password: PASSWORD }));
+		const { json } = operationCalls(bawCatalogue, () => connection);
+		const claim = (ids: string[], on = connection) => Promise.all(ids.map((taskId) => json('task', 'claim', { taskId }, {}, on)));
+		const created = simulator.bulkCreateTasks(12);
+		await claim(created.slice(0, 2)); // mine before the trigger starts: never emitted
+		const trigger = watcher(bawCatalogue, 'taskAssignedToMe', () => connection, { pageSize: 4 });
+		expect((await trigger.poll()).events).to.deep.equal([]);
+		await claim(created.slice(2, 9));
+		await claim(created.slice(9, 11), other);
+		const first = await trigger.poll();
+		expect(first.events.map((item) => item.id).sort()).to.deep.equal(created.slice(2, 9).sort());
+		expect(first.pages).to.be.greaterThan(2);
+		expect(first.events.every((item) => /^baw:task:[\w.-]+:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/.test(item.eventId))).to.equal(true);
+		expect((await trigger.poll()).events).to.deep.equal([]);
+		// The cursor holds the tasks claimed by me now: nothing else.
+		expect(trigger.cursor()!.present!.map((entry) => entry.id).sort()).to.deep.equal(created.slice(0, 9).sort());
+		await json('task', 'release', { taskId: created[2] });
+		expect((await trigger.poll()).events).to.deep.equal([]);
+		await new Promise((resolve) => setTimeout(resolve, 1000)); // a new server second: the new assignment's own event id
+		await claim([created[2]!]);
+		const again = await trigger.poll();
+		expect(again.events.map((item) => item.id)).to.deep.equal([created[2]]);
+		expect(duplicates(trigger.emitted)).to.deep.equal([]);
+		expect(trigger.emitted).to.have.length(8);
+	});
+
+	it('Task Assigned to Me past its time budget: what it has not read stays as it was; nothing missed, nothing twice', async () => {
+		session = createSchemeSession(baw, { url: simulator.url, username: 'tw_admin', password: PASSWORD });
+		const connection = sessionConnection(session);
+		const { json } = operationCalls(bawCatalogue, () => connection);
+		const trigger = watcher(bawCatalogue, 'taskAssignedToMe', () => connection, { pageSize: 3, budgetMs: 0 });
+		await trigger.poll();
+		const created = simulator.bulkCreateTasks(10);
+		await Promise.all(created.map((taskId) => json('task', 'claim', { taskId })));
+		let polls = 0;
+		while (!(await trigger.poll()).complete) polls++;
+		expect(polls).to.be.greaterThan(1);
+		await trigger.poll();
+		expect(duplicates(trigger.emitted)).to.deep.equal([]);
+		expect(trigger.emitted.map((eventId) => eventId.split(':')[2]).sort()).to.deep.equal([...created].sort());
+	});
+});
+
+describe('Triggers on the Simplicité simulator (records by their technical dates)', function () {
+	let simulator: SimpliciteSimulator;
+	let session: Session;
+	let connection: Connection;
+	const searches = () => simulator.requests.filter((request) => request.path.endsWith('/api/rest/DemoClient')).length;
+	const update = (rowId: string, city: string) =>
+		fetch(`${simulator.url}/api/rest/DemoClient/${rowId}`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`designer:${PASSWORD}`).toString('base64')}` }, body: JSON.stringify({ demoCliCity: city }) });
+	let made = 0;
+	const created = (count: number) => simulator.bulkCreate('DemoClient', count, () => ({ demoCliCode: `W${++made}`, demoCliLastname: 'Watched' }));
+
+	before(async () => {
+		simulator = await startSimpliciteSimulator({ users: { designer: PASSWORD }, acceptBasicOnApi: true });
+	});
+	beforeEach(() => {
+		simulator.resetData();
+		simulator.resetStats();
+		simulator.requests.length = 0;
+		simulator.configure({ pageSize: 50 });
+		session = createSchemeSession(simplicite, { url: simulator.url, username: 'designer', password: PASSWORD });
+		connection = sessionConnection(session);
+	});
+	afterEach(() => {
+		simulator.setClockSkew(0);
+		session.close();
+	});
+	after(() => simulator.close());
+
+	it('New Record: no backlog; 120 records made in one burst (dates to the second: many share one) over pages of the size the server sets, each once; an empty poll is one search', async () => {
+		created(5);
+		simulator.configure({ pageSize: 20 });
+		const trigger = watcher(simpliciteCatalogue, 'newRecord', () => connection, { values: { object: 'DemoClient' } });
+		expect((await trigger.poll()).events).to.deep.equal([]);
+		const ids = created(120);
+		const first = await trigger.poll();
+		expect(first.events.map((item) => item.id)).to.deep.equal(ids);
+		expect(first.pages).to.be.within(7, 8);
+		// Later in the same second, and a second later: only the new ones.
+		const more = created(3);
+		simulator.setClockSkew(1000);
+		more.push(...created(2));
+		expect((await trigger.poll()).events.map((item) => item.id)).to.deep.equal(more);
+		const before = searches();
+		expect((await trigger.poll()).events).to.deep.equal([]);
+		expect(searches() - before).to.equal(1);
+		expect(trigger.emitted.every((eventId) => /^simplicite:record:\d+:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(eventId))).to.equal(true);
+		expect(duplicates(trigger.emitted)).to.deep.equal([]);
+		expect(simulator.stats.logins).to.equal(1);
+	});
+
+	it('Updated Record: each change once, a record changed again later is a new event, a new record counts; an expired session costs one login', async () => {
+		const trigger = watcher(simpliciteCatalogue, 'updatedRecord', () => connection, { values: { object: 'DemoClient' } });
+		await trigger.poll();
+		expect((await update('2', 'Nantes')).status).to.equal(200);
+		const [added] = created(1);
+		const first = await trigger.poll();
+		expect(first.events.map((item) => item.id).sort()).to.deep.equal(['2', added].sort());
+		expect(first.events.find((item) => item.id === '2')!.object).to.include({ demoCliCity: 'Nantes' });
+		simulator.expireSessions();
+		simulator.setClockSkew(2000);
+		expect((await update('2', 'Brest')).status).to.equal(200);
+		const second = await trigger.poll();
+		expect(second.events.map((item) => item.id)).to.deep.equal(['2']);
+		expect(second.events[0]!.eventId).to.not.equal(first.events.find((item) => item.id === '2')!.eventId);
+		expect((await trigger.poll()).events).to.deep.equal([]);
+		expect(duplicates(trigger.emitted)).to.deep.equal([]);
+		expect(simulator.stats.logins).to.equal(2);
+	});
+
+	it('the search asks for the newest first by the event\'s date and only records that have one', async () => {
+		const trigger = watcher(simpliciteCatalogue, 'updatedRecord', () => connection, { values: { object: 'DemoClient' } });
+		await trigger.poll();
+		const search = simulator.requests.find((request) => request.path.endsWith('/api/rest/DemoClient'))!;
+		const query = new URL(search.url, simulator.url).searchParams;
+		expect(query.get('order__updated_dt')).to.equal('-1');
+		expect(query.get('updated_dt')).to.equal('is not null');
+		expect(query.get('_page')).to.equal('0');
+	});
+
+	it('bad input names the field, before any call', async () => {
+		const outcome = await pollEvents(connection, simpliciteCatalogue, triggerOf(simpliciteCatalogue, 'newRecord'), { values: {}, cursor: undefined });
+		expect(!outcome.ok && outcome.error).to.include({ kind: 'input', field: 'object' });
+		expect(simulator.requests).to.have.length(0);
 	});
 });

@@ -13,7 +13,7 @@ import { taskOutputsForm } from './variable-forms';
 /** A /bpm task's fields. */
 export const USER_TASK_FIELDS = ['tkiid', 'name', 'state', 'owner', 'piid', 'process_name', 'model', 'container', 'assigned_to', 'assigned_to_type', 'priority', 'due_time', 'creation_time', 'completion_time'] as const;
 /** A WLE search row's fields: upper-case columns (vendor notes 2.3). */
-const SEARCH_ROW_FIELDS = ['TASK.TKIID', 'TKIID', 'PROCESS_INSTANCE.PIID', 'TAD_DISPLAY_NAME', 'TAS_SUBJECT', 'PI_NAME', 'PT_NAME', 'PROCESS_APP_ACRONYM', 'STATE', 'STATUS', 'OWNER', 'ASSIGNED_TO_ROLE_DISPLAY_NAME', 'PRIORITY', 'DUE', 'IS_AT_RISK', 'COMPLETED'] as const;
+export const SEARCH_ROW_FIELDS = ['TASK.TKIID', 'TKIID', 'PROCESS_INSTANCE.PIID', 'TAD_DISPLAY_NAME', 'TAS_SUBJECT', 'PI_NAME', 'PT_NAME', 'PROCESS_APP_ACRONYM', 'STATE', 'STATUS', 'OWNER', 'ASSIGNED_TO_ROLE_DISPLAY_NAME', 'PRIORITY', 'DUE', 'IS_AT_RISK', 'COMPLETED'] as const;
 
 export const taskParameter = {
 	name: 'taskId',
@@ -163,7 +163,7 @@ function userTaskList(values: Values) {
 }
 
 /** [I] The search's condition fields for a process and an instance: PPB verified only `taskActivityType`. */
-function wleConditions(values: Values): TaskCondition[] {
+export function wleConditions(values: Values): TaskCondition[] {
 	const process = values.process ? parseProcessKey(String(values.process), 'process') : undefined;
 	const equals = (field: string, value: string): TaskCondition => ({ field, operator: 'Equals', value });
 	return [

@@ -3,6 +3,7 @@ import { customOperations } from './custom';
 import { simpliciteLists } from './lists';
 import { filterForm, recordForm } from './record-form';
 import { recordOperations } from './record';
+import { simpliciteTriggers } from './triggers';
 
 /** Simplicité's generic REST API on business objects (vendor notes section 3), rendered by the Simplicité nodes. */
 export const simpliciteCatalogue: Catalogue = {
@@ -18,4 +19,5 @@ export const simpliciteCatalogue: Catalogue = {
 	operations: [...recordOperations, ...customOperations],
 	lists: simpliciteLists,
 	forms: { searchFilters: filterForm, recordFields: recordForm('create'), recordChanges: recordForm('update') },
+	triggers: simpliciteTriggers,
 };

@@ -64,7 +64,7 @@ function operationParameters(catalogue: Catalogue, operation: Operation): INodeP
 	];
 }
 
-function hasShortForm(operation: Operation): boolean {
+export function hasShortForm(operation: Operation): boolean {
 	return (operation.output.kind === 'list' || operation.output.kind === 'object') && operation.output.simplify !== undefined;
 }
 
@@ -137,7 +137,7 @@ function pagingProperties(show: Record<string, string[]>): INodeProperties[] {
 	];
 }
 
-function simplifyProperty(show: Record<string, string[]>): INodeProperties {
+export function simplifyProperty(show: Record<string, string[]>): INodeProperties {
 	return { displayName: 'Simplify', name: 'simplify', type: 'boolean', default: true, description: 'Whether to return a simplified version of the response instead of the raw data', displayOptions: { show } };
 }
 

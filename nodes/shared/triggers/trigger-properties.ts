@@ -1,14 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { Catalogue, TriggerEvent } from '../../../core';
 import { USE_CONNECTION_CREDENTIAL } from '../connection-options';
-import { parameterProperty, REQUEST_OPTIONS } from '../operations/operation-properties';
+import { hasShortForm, parameterProperty, REQUEST_OPTIONS, simplifyProperty } from '../operations/operation-properties';
 
 /**
  * A trigger node's properties, generated from the catalogue's events: Event, each event's filters (the same dropdowns as
- * the operation node), Include Existing, Simplify, and the request options every call shares. n8n's loader adds Poll Times.
+ * the operation node), Include Existing, Simplify (where an event's items have a short form), and the request options every call shares. n8n's loader adds Poll Times.
  */
 export function triggerProperties(catalogue: Catalogue): INodeProperties[] {
 	const events = triggersOf(catalogue);
+	const short = events.filter((event) => hasShortForm(event.list)).map((event) => event.list.operation);
 	return [
 		{
 			displayName: 'Event',
@@ -26,7 +27,8 @@ export function triggerProperties(catalogue: Catalogue): INodeProperties[] {
 			default: false,
 			description: 'Whether the first poll after activation emits what is already there; otherwise the trigger starts from the newest one',
 		},
-		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: true, description: 'Whether to return a simplified version of the response instead of the raw data' },
+		// Only for events whose items have a short form: a switch that changes nothing would not tell the truth.
+		...(short.length ? [simplifyProperty({ event: short })] : []),
 		USE_CONNECTION_CREDENTIAL,
 		REQUEST_OPTIONS,
 	];

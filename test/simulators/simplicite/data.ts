@@ -226,6 +226,33 @@ interface Table {
   next: number;
 }
 
+/** Every table's technical dates (`yyyy-MM-dd HH:mm:ss`, set by the server on create and update), filterable and sortable as fields. */
+export const TIMESTAMP_FIELDS = ['created_dt', 'updated_dt'] as const;
+/** The seed records' dates: before any test writes. */
+const SEED_STAMP = '2026-01-05 09:00:00';
+
+/** A filter value: the advanced syntax (`is null`, `is not null`, comparisons joined by `and`) or a plain LIKE pattern. */
+export function filterMatch(value: string, filter: string): boolean {
+  const clauses = filter.trim().split(/\s+and\s+/i).map(advancedClause);
+  if (clauses.every((clause) => clause !== undefined)) return clauses.every((clause) => clause!(value));
+  return likeMatch(value, filter);
+}
+
+/** One comparison of the search syntax ('quoted' text compared as text, numbers as numbers); undefined if it is not one. */
+function advancedClause(clause: string): ((value: string) => boolean) | undefined {
+  if (/^is\s+null$/i.test(clause)) return (value) => value === '';
+  if (/^is\s+not\s+null$/i.test(clause)) return (value) => value !== '';
+  const match = /^(>=|<=|<>|!=|>|<|=)\s*(?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))$/.exec(clause);
+  if (!match) return undefined;
+  const [, op, quoted, number] = match;
+  const compare = (value: string) => (quoted !== undefined ? (value < quoted.replace(/''/g, "'") ? -1 : value > quoted.replace(/''/g, "'") ? 1 : 0) : Math.sign(Number(value) - Number(number)));
+  return (value) => {
+    if (value === '') return false;
+    const c = compare(value);
+    return op === '>=' ? c >= 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : op === '<' ? c < 0 : op === '=' ? c === 0 : c !== 0;
+  };
+}
+
 /** SQL LIKE with `%` only (any string); the rest of the value is literal. */
 export function likeMatch(value: string, pattern: string): boolean {
   if (!pattern.includes('%')) return value === pattern;
@@ -238,7 +265,11 @@ export class SimpliciteStore {
   private documents = new Map<string, DocValue>();
   private nextDocument = 1;
 
-  constructor(private readonly urlParamName: string) {
+  constructor(
+    private readonly urlParamName: string,
+    /** The server's clock, as its datetime fields write it. */
+    private readonly now: () => string,
+  ) {
     this.reseed();
   }
 
@@ -251,7 +282,7 @@ export class SimpliciteStore {
       const rows = new Map<string, Row>();
       let max = 0;
       for (const r of data[def.name] ?? []) {
-        rows.set(r.row_id!, { ...r });
+        rows.set(r.row_id!, { ...r, created_dt: SEED_STAMP, updated_dt: SEED_STAMP });
         max = Math.max(max, Number(r.row_id));
       }
       this.tables.set(def.name, { def, rows, next: max + 1 });
@@ -275,7 +306,7 @@ export class SimpliciteStore {
       out.push(f.name);
       if (f.type === 'fk') for (const rf of f.refFields ?? []) out.push(`${f.name}__${rf}`);
     }
-    return out;
+    return [...out, ...TIMESTAMP_FIELDS];
   }
 
   /** The record as the API sends it; `inlineDocuments`: a document field as {id,name,mime,content} instead of its id. */
@@ -290,23 +321,33 @@ export class SimpliciteStore {
         for (const rf of f.refFields ?? []) out[`${f.name}__${rf}`] = ref?.[rf] ?? '';
       }
     }
+    for (const name of TIMESTAMP_FIELDS) out[name] = row[name] ?? '';
     return out;
   }
 
-  /** Stored records matching every filter (exact value, or `%` wildcard) on their output fields, ordered by row_id. */
-  private matching(table: Table, filters: Array<[string, string]>): Row[] {
+  /**
+   * Stored records matching every filter on their output fields, sorted by the `order` fields (each descending when
+   * asked), then by row_id: the final sort on the primary key that keeps pages stable (release notes 3.0 MAINTENANCE 34).
+   */
+  private matching(table: Table, filters: Array<[string, string]>, order: Array<{ field: string; descending: boolean }> = []): Row[] {
     return [...table.rows.values()]
-      .sort((a, b) => Number(a.row_id) - Number(b.row_id))
-      .filter((r) => {
-        const out = this.output(table, r);
-        return filters.every(([name, pattern]) => likeMatch(String(out[name] ?? ''), pattern));
-      });
+      .map((row) => ({ row, out: this.output(table, row) }))
+      .filter(({ out }) => filters.every(([name, filter]) => filterMatch(String(out[name] ?? ''), filter)))
+      .sort((a, b) => {
+        for (const { field, descending } of order) {
+          const x = String(a.out[field] ?? '');
+          const y = String(b.out[field] ?? '');
+          if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
+        }
+        return Number(a.row.row_id) - Number(b.row.row_id);
+      })
+      .map(({ row }) => row);
   }
 
-  /** Records matching every filter (exact value, or `%` wildcard), ordered by row_id. */
-  search(object: string, filters: Array<[string, string]>, inlineDocuments = false): Array<Record<string, string | DocValue>> {
+  /** Records matching every filter (a LIKE pattern or the advanced syntax), in the order asked, then by row_id. */
+  search(object: string, filters: Array<[string, string]>, inlineDocuments = false, order: Array<{ field: string; descending: boolean }> = []): Array<Record<string, string | DocValue>> {
     const table = this.tables.get(object);
-    return table ? this.matching(table, filters).map((r) => this.output(table, r, inlineDocuments)) : [];
+    return table ? this.matching(table, filters, order).map((r) => this.output(table, r, inlineDocuments)) : [];
   }
 
   get(object: string, rowId: string, inlineDocuments = false): Record<string, string | DocValue> | undefined {
@@ -326,6 +367,7 @@ export class SimpliciteStore {
     const error = this.validate(table, row, undefined) ?? this.writeDocuments(table, row, values);
     if (error) return { ok: false, error };
     row.row_id = String(table.next++);
+    row.created_dt = row.updated_dt = this.now();
     table.rows.set(row.row_id, row);
     return { ok: true, row: this.output(table, row) as Row };
   }
@@ -344,6 +386,7 @@ export class SimpliciteStore {
     }
     const error = this.validate(table, row, rowId) ?? this.writeDocuments(table, row, values);
     if (error) return { ok: false, error };
+    row.updated_dt = this.now();
     table.rows.set(rowId, row);
     return { ok: true, row: this.output(table, row) as Row };
   }

@@ -124,6 +124,8 @@ export interface SimpliciteSimulator {
   configure(changes: SimpliciteRuntimeOptions): void;
   /** every token now expired (the next call with it gets 401) */
   expireSessions(): void;
+  /** the server's clock (created_dt, updated_dt) this far from the machine's */
+  setClockSkew(ms: number): void;
   /** zero stats and operations (same objects) */
   resetStats(): void;
   /** put the seed data back and disarm the faults; tokens are kept */
@@ -232,7 +234,9 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
     });
   }
 
-  const store = new SimpliciteStore(urlParamName);
+  let clockSkewMs = 0;
+  // The server's local time as its datetime fields show it (UTC here), to the second.
+  const store = new SimpliciteStore(urlParamName, () => new Date(Date.now() + clockSkewMs).toISOString().slice(0, 19).replace('T', ' '));
   const tokens = new Map<string, TokenRec>();
   const stats: SimpliciteStats = { logins: 0, loginFailures: 0, unauthorized: 0, logouts: 0, apiCalls: 0 };
   const operations: SimpliciteOperations = { recordsCreated: 0, recordsUpdated: 0, recordsDeleted: 0, actionsRun: 0, publications: 0 };
@@ -610,6 +614,18 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
     return filters;
   }
 
+  /** `order__<field>=<n>`: sorted by |n| (1 first), descending when n is negative (search syntax, "API Filters"). */
+  function searchOrder(ctx: Ctx, object: string): Array<{ field: string; descending: boolean }> {
+    const names = new Set(store.outputFields(object));
+    const order: Array<{ field: string; rank: number; descending: boolean }> = [];
+    for (const [k, v] of ctx.query) {
+      const field = k.startsWith('order__') ? k.slice('order__'.length) : undefined;
+      const n = Number(v);
+      if (field && names.has(field) && Number.isInteger(n) && n !== 0) order.push({ field, rank: Math.abs(n), descending: n < 0 });
+    }
+    return order.sort((a, b) => a.rank - b.rank);
+  }
+
   function runAction(ctx: Ctx, object: string, rowId: string | undefined, name: string): never {
     const scope = name === '' ? undefined : store.actionScope(object, name);
     if (!scope) return restError(ctx, 'notFound', `Unknown action ${name} on object ${object}`);
@@ -648,7 +664,7 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
       if (output === 'openapi') return json(ctx, 200, objectOpenApi(def, PLATFORM_VERSION));
       return send(ctx, 200, objectMarkdown(def), 'text/markdown;charset=UTF-8');
     }
-    const rows = store.search(object, searchFilters(ctx, object), isTrue(ctx.query.get('_inline_documents') ?? undefined));
+    const rows = store.search(object, searchFilters(ctx, object), isTrue(ctx.query.get('_inline_documents') ?? undefined), searchOrder(ctx, object));
     const { pageSize } = runtime;
     if (isTrue(ctx.query.get('_count') ?? undefined)) {
       // [I] shape of the count answer
@@ -862,6 +878,9 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
     configure,
     requests,
     expireSessions,
+    setClockSkew: (ms) => {
+      clockSkewMs = ms;
+    },
     resetStats,
     resetData,
     close,

@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { startSimpliciteSimulator, type SimpliciteSimulator, type SimpliciteSimulatorOptions } from './index';
 
 type Json = Record<string, unknown>;
+/** The seed records' created_dt and updated_dt. */
+const SEED_STAMP = '2026-01-05 09:00:00';
+const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 interface Req {
   body?: string | FormData | URLSearchParams;
@@ -463,7 +466,7 @@ describe('Simplicité simulator', function () {
     it('filters by field, exact or with the % wildcard (%25), on joined fields too, with or without the trailing slash', async () => {
       const exact = (await (await get('/rest/SystemParam?sys_code=TEST')).json()) as Json[];
       expect(exact.map((r) => r.sys_code)).to.deep.equal(['TEST']);
-      expect(exact[0]).to.deep.equal({ row_id: '107', sys_code: 'TEST', sys_value: 'foo', sys_type: '', sys_desc: '', row_module_id: '29', row_module_id__mdl_name: 'Test' });
+      expect(exact[0]).to.deep.equal({ row_id: '107', sys_code: 'TEST', sys_value: 'foo', sys_type: '', sys_desc: '', row_module_id: '29', row_module_id__mdl_name: 'Test', created_dt: SEED_STAMP, updated_dt: SEED_STAMP });
       const prefix = (await (await get('/rest/SystemParam/?sys_code=TES%25')).json()) as Json[];
       expect(prefix.map((r) => r.sys_code)).to.deep.equal(['TEST']);
       const tokens = (await (await get('/rest/SystemParam?sys_code=USERTOKENS_%25')).json()) as Json[];
@@ -474,6 +477,25 @@ describe('Simplicité simulator', function () {
       expect((await (await get('/rest/DemoProduct?demoPrdName=Laptop')).json()) as Json[]).to.have.length(0);
       // unknown parameters are ignored
       expect((await (await get('/rest/DemoProduct?unknownField=x&_inline_documents=true')).json()) as Json[]).to.have.length(5);
+    });
+
+    it('the search syntax on the technical dates: is not null, comparisons joined by and, order__<field> (negative: descending), then row_id', async () => {
+      const ids = async (query: string) => ((await (await get(`/rest/DemoClient?${query}`)).json()) as Json[]).map((r) => r.row_id);
+      sim.setClockSkew(60_000);
+      const later = ((await (await sendJson(token, 'POST', '/rest/DemoClient', { demoCliCode: 'CLI010', demoCliLastname: 'Later' })).json()) as Json).row_id;
+      sim.setClockSkew(0);
+      try {
+        expect(await ids(`created_dt=${encodeURIComponent("is not null")}`)).to.deep.equal(['1', '2', '3', later]);
+        expect(await ids(`created_dt=${encodeURIComponent(`>'${SEED_STAMP}'`)}`)).to.deep.equal([later]);
+        expect(await ids(`created_dt=${encodeURIComponent(`>='${SEED_STAMP}' and <='${SEED_STAMP}'`)}`)).to.deep.equal(['1', '2', '3']);
+        expect(await ids('order__created_dt=-1')).to.deep.equal([later, '1', '2', '3']);
+        expect(await ids('order__created_dt=1')).to.deep.equal(['1', '2', '3', later]);
+        expect(await ids('order__demoCliCode=-1&order__created_dt=2')).to.deep.equal([later, '3', '2', '1']);
+        // an order on a name that is no field is ignored, as unknown filters are
+        expect(await ids('order__nope=-1')).to.deep.equal(['1', '2', '3', later]);
+      } finally {
+        sim.resetData();
+      }
     });
 
     it('_count=true counts, _page pages (page size option)', async () => {
@@ -508,7 +530,11 @@ describe('Simplicité simulator', function () {
       const res = await sendJson(token, 'POST', '/rest/SystemParam', { sys_code: 'MY_PARAM', sys_value: 42, sys_desc: null });
       expect(res.status).to.equal(200);
       const row = (await res.json()) as Json;
-      expect(row).to.deep.equal({ row_id: '108', sys_code: 'MY_PARAM', sys_value: '42', sys_type: '', sys_desc: '', row_module_id: '29', row_module_id__mdl_name: 'Test' });
+      const { created_dt: created, updated_dt: updated, ...fields } = row;
+      expect(fields).to.deep.equal({ row_id: '108', sys_code: 'MY_PARAM', sys_value: '42', sys_type: '', sys_desc: '', row_module_id: '29', row_module_id__mdl_name: 'Test' });
+      // The server dates its records, to the second, in its datetime format.
+      expect(created).to.match(DATETIME).and.equal(updated);
+      expect(Math.abs(Date.parse(`${String(created).replace(' ', 'T')}Z`) - Date.now())).to.be.below(5000);
       const r2 = await sendJson(token, 'POST', '/rest/SystemParam/0', { sys_code: 'MY_PARAM2', row_id: '5000' });
       expect(((await r2.json()) as Json).row_id).to.equal('109');
       const r3 = await sendJson(token, 'POST', '/rest/SystemParam/_', { sys_code: 'MY_PARAM3' });
@@ -562,7 +588,9 @@ describe('Simplicité simulator', function () {
     it('PUT update (partial) returns the full record; POST ?_method=PUT too', async () => {
       const res = await sendJson(token, 'PUT', '/rest/SystemParam/107', { sys_value: 'bar' });
       expect(res.status).to.equal(200);
-      expect(await res.json()).to.deep.equal({ row_id: '107', sys_code: 'TEST', sys_value: 'bar', sys_type: '', sys_desc: '', row_module_id: '29', row_module_id__mdl_name: 'Test' });
+      const { updated_dt: updated, ...fields } = (await res.json()) as Json;
+      expect(fields).to.deep.equal({ row_id: '107', sys_code: 'TEST', sys_value: 'bar', sys_type: '', sys_desc: '', row_module_id: '29', row_module_id__mdl_name: 'Test', created_dt: SEED_STAMP });
+      expect(updated).to.match(DATETIME).and.not.equal(SEED_STAMP);
       const viaPost = await sendJson(token, 'POST', '/rest/DemoProduct/3?_method=PUT', { demoPrdStock: 9, demoPrdSupId: '2' });
       expect(viaPost.status).to.equal(200);
       expect(await viaPost.json()).to.include({ row_id: '3', demoPrdStock: '9', demoPrdSupId: '2', demoPrdSupId__demoSupCode: 'LLED', demoPrdReference: 'REF003' });
