@@ -39,7 +39,7 @@ export interface PollInput {
 
 /** One event: the object as the operation nodes output it, and an id that stays the same however often it is polled. */
 export interface EventItem {
-	/** `<vendor>:<object>:<id>:<stamp>`: a downstream step can dedupe on it too. */
+	/** `<vendor>:<event>:[<scope>/]<id>:<stamp>` (`bonita:newTask:20004:…`): a downstream step can dedupe on it too. */
 	eventId: string;
 	/** The server's date that made the item an event, as the server wrote it. */
 	stamp: string;
@@ -74,9 +74,11 @@ export async function pollEvents(connection: Connection, catalogue: Catalogue, e
 	const now = input.now ?? Date.now;
 	const started = now();
 	let attempts = 0;
+	let idPrefix = '';
 	try {
 		const operation = event.list;
 		const values = await checkValues(operation, input.values, NO_FILES);
+		idPrefix = `${catalogue.vendor}:${operation.operation}:${event.scope ? `${event.scope(values)}/` : ''}`;
 		const options = { ...input.options, failOn4xx: true, failOn5xx: true, exceptCodes: '', safeToRepeat: true };
 		const steps = operationSteps(connection, options, {}, NO_FILES, (count) => (attempts += count));
 		const context = await requestContext(connection, catalogue, operation.needs, steps);
@@ -147,7 +149,7 @@ export async function pollEvents(connection: Connection, catalogue: Catalogue, e
 	function toEvents(items: ReadItem[]): EventItem[] {
 		return items.map((item) => {
 			const [object] = outputItems(event.list, {}, undefined, input.simplify ?? true, [item.raw]);
-			return { eventId: `${catalogue.vendor}:${event.object}:${item.id}:${item.stampText}`, stamp: item.stampText, id: item.id, object: object.json };
+			return { eventId: `${idPrefix}${item.id}:${item.stampText}`, stamp: item.stampText, id: item.id, object: object.json };
 		});
 	}
 

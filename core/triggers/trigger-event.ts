@@ -12,8 +12,8 @@ export interface TriggerEvent {
 	 * resource and an event such as task / newTask), its name and description the event's, its parameters the filters.
 	 */
 	list: Operation;
-	/** What the event is about, in its id ("task", "case"). */
-	object: string;
+	/** What the item ids are unique within when a parameter decides it (Simplicité's business object): part of the event id. */
+	scope?(values: Values): string;
 	/** The item's own id (an archived case names its case in `sourceObjectId`). */
 	idField: string;
 	/**

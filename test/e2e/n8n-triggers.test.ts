@@ -105,7 +105,7 @@ describe('Bonita Trigger in real n8n (n8n start, an active workflow): each new t
 			expect(created).to.have.length(1000);
 			expect(missed, 'missed').to.deep.equal([]);
 			expect(duplicates, 'duplicated').to.equal(0);
-			expect(collector.eventIds().every((eventId) => /^bonita:task:\d+:/.test(eventId))).to.equal(true);
+			expect(collector.eventIds().every((eventId) => /^bonita:newTask:\d+:/.test(eventId))).to.equal(true);
 			// One session per n8n process: five starts; the expiry falls between two of them.
 			expect(bonita.stats.logins).to.be.at.most(5);
 		} finally {

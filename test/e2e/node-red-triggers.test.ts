@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startBonitaSimulator, type BonitaSimulator } from '../simulators/bonita';
 import { PROCESS_REGISTRATION } from '../simulators/bonita/processes';
+import { startSimpliciteSimulator, type SimpliciteSimulator } from '../simulators/simplicite';
 import { eventCollector, type EventCollector } from '../support/event-collector';
 import { startNodeRed, type NodeRedInstance, type NodeRedStartOptions } from '../support/node-red-runner';
 import { ensureNodeRed4, ensureNodeRed5, progress } from '../support/runtimes';
@@ -23,6 +24,27 @@ function watchFlow(prefix: string, bonitaUrl: string, user: string, collectorUrl
 		{ id: `${prefix}-watch`, type: 'bpm-bonita-watch', z, server: `${prefix}-server`, resource: 'task', operation: 'newTask', interval: 5, inputs: 1, ...extra, wires: [[`${prefix}-event`]] },
 		{ id: `${prefix}-event`, type: 'change', z, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: `{"eventId": eventId, "id": payload.id, "instance": "${prefix}"}`, tot: 'jsonata' }], wires: [[`${prefix}-post`]] },
 		{ id: `${prefix}-post`, type: 'http request', z, method: 'POST', ret: 'txt', paytoqs: 'ignore', url: `${collectorUrl}/events`, wires: [] },
+	];
+}
+
+/**
+ * Two Simplicité watch nodes on DemoClient (New Record, Updated Record), polling every 5 s and on demand through POST
+ * /poll; each event posted to the collector with the record's row_id and the event's name as the instance.
+ */
+function recordWatchFlow(simpliciteUrl: string, collectorUrl: string): object[] {
+	const z = 'rec-tab';
+	const watch = (event: 'newRecord' | 'updatedRecord') => [
+		{ id: `rec-${event}`, type: 'bpm-simplicite-watch', z, server: 'rec-server', resource: 'object', operation: event, parameters: { object: { v: 'DemoClient', vt: 'str' } }, interval: 5, inputs: 1, wires: [[`rec-${event}-event`]] },
+		{ id: `rec-${event}-event`, type: 'change', z, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: `{"eventId": eventId, "id": payload.row_id, "instance": "${event}"}`, tot: 'jsonata' }], wires: [['rec-post']] },
+	];
+	return [
+		{ id: z, type: 'tab', label: 'record watch' },
+		{ id: 'rec-server', type: 'bpm-simplicite', name: 'Simplicité', url: simpliciteUrl, tokenTransport: 'header', v3Mode: false, credentials: { username: 'designer', password: MARKER_PASSWORD } },
+		{ id: 'rec-poll', type: 'http in', z, url: '/poll', method: 'post', wires: [['rec-newRecord', 'rec-updatedRecord', 'rec-ack']] },
+		{ id: 'rec-ack', type: 'http response', z, statusCode: '204', wires: [] },
+		...watch('newRecord'),
+		...watch('updatedRecord'),
+		{ id: 'rec-post', type: 'http request', z, method: 'POST', ret: 'txt', paytoqs: 'ignore', url: `${collectorUrl}/events`, wires: [] },
 	];
 }
 
@@ -133,7 +155,7 @@ describe('Watch nodes in real Node-RED: each new task emitted exactly once', fun
 				expect(missed, 'missed').to.deep.equal([]);
 				expect(duplicates, 'duplicated').to.equal(0);
 				expect(new Set(ids).size).to.equal(1000);
-				expect(collector.eventIds().every((eventId) => /^bonita:task:\d+:/.test(eventId))).to.equal(true);
+				expect(collector.eventIds().every((eventId) => /^bonita:newTask:\d+:/.test(eventId))).to.equal(true);
 				// A session per runtime start (4), per redeploy (1) and per expired session (1): 6 seen in most runs, 7 once
 				// (Node-RED 5); never one per poll (over 30 polls here).
 				expect(bonita.stats.logins).to.be.within(6, 8);
@@ -142,6 +164,64 @@ describe('Watch nodes in real Node-RED: each new task emitted exactly once', fun
 			}
 		});
 	}
+
+	it('Simplicité New Record and Updated Record: 300 records and 100 changes in bursts, a restart and an expired session: each event once', async () => {
+		const simplicite: SimpliciteSimulator = await startSimpliciteSimulator({ users: { designer: MARKER_PASSWORD }, acceptBasicOnApi: true });
+		const options: NodeRedStartOptions = { runtime: await ensureNodeRed4(), packageTgz: packageTgz(), settings: { contextStorage: CONTEXT_STORAGE }, keepUserDir: true };
+		const flows = recordWatchFlow(simplicite.url, collector.url);
+		let nodeRed = await startNodeRed({ ...options, flows });
+		let made = 0;
+		const created: string[] = [];
+		const changed: string[] = [];
+		const burst = (count: number) => created.push(...simplicite.bulkCreate('DemoClient', count, () => ({ demoCliCode: `E2E${++made}`, demoCliLastname: 'Watched' })));
+		const basic = `Basic ${Buffer.from(`designer:${MARKER_PASSWORD}`).toString('base64')}`;
+		const change = async (ids: string[]) => {
+			for (const id of ids) {
+				const answer = await fetch(`${simplicite.url}/api/rest/DemoClient/${id}`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: basic }, body: JSON.stringify({ demoCliCity: 'Nantes' }) });
+				expect(answer.status, `update of ${id}`).to.equal(200);
+				changed.push(id);
+			}
+		};
+		const byEvent = () => collector.byInstance();
+		const collected = (what: string) =>
+			until(() => (byEvent().newRecord?.length ?? 0) >= created.length && (byEvent().updatedRecord?.length ?? 0) >= created.length + changed.length, `${what}: ${created.length} new, ${created.length + changed.length} updated`, 60_000);
+		// Each step a few seconds of server time later: a change in the second of its record's creation would be the same event.
+		let skew = 0;
+		const later = () => simplicite.setClockSkew((skew += 3000));
+		try {
+			await until(() => simplicite.stats.logins >= 1 && simplicite.requests.filter((request) => request.path.endsWith('/api/rest/DemoClient')).length >= 2, 'the first polls');
+			burst(100);
+			await nodeRed.request('POST', '/poll', {});
+			await collected('burst 1');
+			later();
+			burst(100);
+			await nodeRed.stop();
+			nodeRed = await startNodeRed({ ...options, userDir: nodeRed.userDir });
+			await collected('burst 2 after a restart');
+			later();
+			simplicite.expireSessions();
+			await change(created.slice(0, 100));
+			burst(100);
+			await nodeRed.request('POST', '/poll', {});
+			await collected('changes and burst 3 after the session expired');
+			await nodeRed.request('POST', '/poll', {});
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+
+			const events = byEvent();
+			const eventIds = collector.eventIds();
+			const duplicates = eventIds.length - new Set(eventIds).size;
+			progress(`record watch: ${created.length} records, ${changed.length} changes; ${events.newRecord?.length} New Record, ${events.updatedRecord?.length} Updated Record events, ${duplicates} duplicated, ${simplicite.stats.logins} logins`);
+			expect([...(events.newRecord ?? [])].sort()).to.deep.equal([...created].sort());
+			expect([...(events.updatedRecord ?? [])].sort()).to.deep.equal([...created, ...changed].sort());
+			expect(duplicates, 'duplicated').to.equal(0);
+			expect(eventIds.every((eventId) => /^simplicite:(newRecord|updatedRecord):DemoClient\/\d+:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(eventId))).to.equal(true);
+			// One session per start and one after the expiry; the two nodes share the server's.
+			expect(simplicite.stats.logins).to.be.within(3, 4);
+		} finally {
+			await nodeRed.stop();
+			await simplicite.close();
+		}
+	});
 
 	it('claim mode: two Node-RED instances (two users) watch one queue; every task is handled by exactly one', async () => {
 		const runtime = await ensureNodeRed4();

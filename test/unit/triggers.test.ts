@@ -84,7 +84,7 @@ describe('Triggers on the Bonita simulator (pollEvents: each event exactly once)
 		const created = simulator.bulkCreateTasks(7, PROCESS_REGISTRATION);
 		const second = await trigger.poll();
 		expect(second.events.map((item) => item.id)).to.deep.equal(created);
-		expect(second.events[0].eventId).to.match(/^bonita:task:\d+:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+		expect(second.events[0].eventId).to.match(/^bonita:newTask:\d+:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
 		expect(second.events[0].object).to.include({ id: created[0], state: 'ready' });
 		const calls = humanTaskCalls();
 		const logins = simulator.stats.logins;
@@ -210,7 +210,7 @@ describe('Triggers on the Bonita simulator (pollEvents: each event exactly once)
 		await json('task', 'execute', { taskId: task.id, contractInputs: {} });
 		const done = await completed.poll();
 		expect(done.events.map((item) => item.id)).to.deep.equal([registration.caseId]);
-		expect(done.events[0].eventId).to.match(new RegExp(`^bonita:case:${registration.caseId}:`));
+		expect(done.events[0].eventId).to.match(new RegExp(`^bonita:caseCompleted:${registration.caseId}:`));
 	});
 
 	it('Task Assigned to Me fires on assignment, again on a new assignment', async () => {
@@ -293,7 +293,7 @@ describe('Triggers on the IBM BAW simulator', function () {
 		const first = await trigger.poll();
 		expect(first.events.map((item) => item.id).sort()).to.deep.equal(created.slice(2, 9).sort());
 		expect(first.pages).to.be.greaterThan(2);
-		expect(first.events.every((item) => /^baw:task:[\w.-]+:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/.test(item.eventId))).to.equal(true);
+		expect(first.events.every((item) => /^baw:taskAssignedToMe:[\w.-]+:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/.test(item.eventId))).to.equal(true);
 		expect((await trigger.poll()).events).to.deep.equal([]);
 		// The cursor holds the tasks claimed by me now: nothing else.
 		expect(trigger.cursor()!.present!.map((entry) => entry.id).sort()).to.deep.equal(created.slice(0, 9).sort());
@@ -368,7 +368,7 @@ describe('Triggers on the Simplicité simulator (records by their technical date
 		const before = searches();
 		expect((await trigger.poll()).events).to.deep.equal([]);
 		expect(searches() - before).to.equal(1);
-		expect(trigger.emitted.every((eventId) => /^simplicite:record:\d+:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(eventId))).to.equal(true);
+		expect(trigger.emitted.every((eventId) => /^simplicite:newRecord:DemoClient\/\d+:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(eventId))).to.equal(true);
 		expect(duplicates(trigger.emitted)).to.deep.equal([]);
 		expect(simulator.stats.logins).to.equal(1);
 	});

@@ -13,7 +13,6 @@ import { WLE_TASK_PAGING, wleTaskSearch } from './task-search';
  */
 export const bawTriggers: TriggerEvent[] = [
 	{
-		object: 'task',
 		idField: 'tkiid',
 		stampField: 'creation_time',
 		list: {
@@ -39,7 +38,6 @@ export const bawTriggers: TriggerEvent[] = [
 		},
 	},
 	{
-		object: 'task',
 		idField: 'TASK.TKIID',
 		list: {
 			resource: 'task',

@@ -35,7 +35,6 @@ const claimTask: TriggerEvent['claim'] = {
  */
 export const bonitaTriggers: TriggerEvent[] = [
 	{
-		object: 'task',
 		idField: 'id',
 		stampField: 'reached_state_date',
 		list: {
@@ -54,7 +53,6 @@ export const bonitaTriggers: TriggerEvent[] = [
 		claim: claimTask,
 	},
 	{
-		object: 'task',
 		idField: 'id',
 		stampField: 'assigned_date',
 		list: {
@@ -93,7 +91,6 @@ export const bonitaTriggers: TriggerEvent[] = [
 function caseEvent(event: { operation: string; name: string; description: string; path: string; idField: string; stampField: string }): TriggerEvent {
 	const { operation, name, description, path: list, idField, stampField } = event;
 	return {
-		object: 'case',
 		idField,
 		stampField,
 		list: {

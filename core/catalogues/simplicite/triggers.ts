@@ -13,7 +13,8 @@ import { get, objectPath } from './simplicite-request';
  */
 function recordEvent(operation: string, name: string, stampField: 'created_dt' | 'updated_dt', description: string): TriggerEvent {
 	return {
-		object: 'record',
+		// Row ids are the object's own: two objects' records may share one.
+		scope: (values) => String(values.object),
 		idField: 'row_id',
 		stampField,
 		list: {
