@@ -93,7 +93,7 @@ export async function pollEvents(connection: Connection, catalogue: Catalogue, e
 			if (operation.checkAnswer && outcome.value.body.kind === 'json') operation.checkAnswer(outcome.value.body.value, values, outcome.value.status);
 			return { read: readPage(style, outcome.value, page), serverDate: headerValue(outcome.value, 'date') };
 		};
-		const reader = new NewestFirst(event, style, pageSize, fetchPage, now);
+		const reader = new PagedList(event, style, pageSize, fetchPage, now);
 
 		if (input.mode === 'sample') {
 			const newest = (await reader.page()).items.slice(0, 1);
@@ -114,7 +114,7 @@ export async function pollEvents(connection: Connection, catalogue: Catalogue, e
 		const fresh = new Map<string, ReadItem>();
 		let toBottom = false;
 		for (;;) {
-			if (input.signal?.aborted) throw new BpmFailure({ kind: 'network', code: 'ABORTED', message: 'The poll was stopped' });
+			stopIfAborted(input.signal);
 			const read = await reader.page();
 			for (const item of read.items) {
 				if (reachesBottom(cursor, item)) {
@@ -168,14 +168,14 @@ interface ReadItem extends Stamped {
  * dated by the server when first seen and keeping that date while it stays. The first poll only takes the list in
  * (unless Include Existing). A read the budget cuts short keeps what it did not reach as it was.
  */
-async function readPresence(reader: NewestFirst, input: PollInput, started: number, now: () => number): Promise<{ fresh: ReadItem[]; cursor: EventCursor; complete: boolean }> {
+async function readPresence(reader: PagedList, input: PollInput, started: number, now: () => number): Promise<{ fresh: ReadItem[]; cursor: EventCursor; complete: boolean }> {
 	const before = new Map((input.cursor?.present ?? []).map((entry) => [entry.id, entry.since]));
 	const emit = input.cursor !== undefined || input.includeExisting === true;
 	const seen = new Map<string, string>();
 	const fresh: ReadItem[] = [];
 	let complete = false;
 	for (;;) {
-		if (input.signal?.aborted) throw new BpmFailure({ kind: 'network', code: 'ABORTED', message: 'The poll was stopped' });
+		stopIfAborted(input.signal);
 		const read = await reader.page();
 		for (const item of read.items) {
 			if (seen.has(item.id)) continue;
@@ -194,8 +194,8 @@ async function readPresence(reader: NewestFirst, input: PollInput, started: numb
 	return { fresh, cursor: { done: [], present: [...kept].map(([id, since]) => ({ id, since })) }, complete };
 }
 
-/** The list's pages one after another, newest first, each item placed by its id and stamp. */
-class NewestFirst {
+/** The list's pages one after another (newest first for a dated event), each item placed by its id and date. */
+class PagedList {
 	pages = 0;
 	private next: PageRequest | undefined;
 	private firstItem = 0;
@@ -235,6 +235,11 @@ class NewestFirst {
 		if (id === undefined || id === null || id === '') throw new BpmFailure({ kind: 'http', message: `${this.event.list.name}: an item of the list has no ${this.event.idField}` });
 		return [{ id: String(id), stamp, stampText: String(stampText), raw }];
 	}
+}
+
+/** Between two pages: a closing node's poll ends there (the page in flight was cut off by the same signal). */
+function stopIfAborted(signal: AbortSignal | undefined): void {
+	if (signal?.aborted) throw new BpmFailure({ kind: 'network', code: 'ABORTED', message: 'The poll was stopped' });
 }
 
 /** The two oldest stretches merged: the gap between them is taken as done. */
