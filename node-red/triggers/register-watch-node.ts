@@ -37,7 +37,7 @@ function watchNode(RED: NodeRedApi, node: RuntimeNode, config: Settings<ReturnTy
 	const event = catalogue.triggers?.find((entry) => entry.list.resource === config.resource && entry.list.operation === config.operation);
 	const intervalMs = clamp(Number(config.interval) || 60, INTERVAL_BOUNDS.min, INTERVAL_BOUNDS.max) * 1000;
 	const options = callOptionsOf(RED, config);
-	const cursors = cursorStore(node.context(), RED.settings.contextStorage);
+	const cursors = cursorStore(node, RED.settings.contextStorage);
 	const problem = !server?.connection ? (server?.configError ?? `The ${catalogue.displayName} server configuration is missing`) : !event ? `${catalogue.displayName} has no event ${String(config.resource)} ${String(config.operation)}` : undefined;
 	if (problem || !event || !server?.connection) {
 		node.status({ fill: 'red', shape: 'ring', text: `${type}.status.config-error` });
@@ -73,7 +73,8 @@ function watchNode(RED: NodeRedApi, node: RuntimeNode, config: Settings<ReturnTy
 					// A poll its close cut off is no failure to report.
 					if (closing.signal.aborted) return intervalMs;
 					failures++;
-					node.status({ fill: 'red', shape: 'ring', text: `${clock()} ${error.message}`.slice(0, 120) });
+					// What failed first (the status code), since a long URL in the message would push it out of sight.
+					node.status({ fill: 'red', shape: 'ring', text: `${clock()} ${error.status !== undefined ? `HTTP ${error.status}` : (error.code ?? error.kind)}: ${error.message}`.slice(0, 120) });
 					node.error(`${event.list.name}: ${error.message}`, { error } as NodeMessage);
 					return Math.min(intervalMs * 2 ** Math.min(failures - 1, 10), Math.max(intervalMs, MAX_BACKOFF_MS));
 				},
@@ -119,9 +120,10 @@ function watchNode(RED: NodeRedApi, node: RuntimeNode, config: Settings<ReturnTy
 	node.on('input', (_msg, _send, done) => {
 		poll().then(() => done(), () => done());
 	});
-	node.on('close', (_removed, done) => {
+	node.on('close', (removed, done) => {
 		closing.abort();
 		clearTimeout(timer);
+		if (removed) cursors.forget();
 		done();
 	});
 	schedule(FIRST_POLL_MS);
