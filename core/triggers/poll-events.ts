@@ -222,7 +222,9 @@ class PagedList {
 		// An undated event's items take the server's date of the page that shows them (the client's clock if it sent none).
 		const sent = serverDate === undefined ? NaN : Date.parse(serverDate);
 		const pageDate = this.event.stampField ? undefined : new Date(Number.isNaN(sent) ? this.now() : sent).toISOString();
-		return { items: read.items.flatMap((item) => this.placed(item, pageDate)), last: this.next === undefined };
+		const items = read.items.flatMap((item) => this.placed(item, pageDate));
+		if (this.event.stampField) checkNewestFirst(this.event, items);
+		return { items, last: this.next === undefined };
 	}
 
 	/** Items without a date yet (an archived case still running) are not events; an item without an id is a misfit list. */
@@ -235,6 +237,20 @@ class PagedList {
 		if (id === undefined || id === null || id === '') throw new BpmFailure({ kind: 'http', message: `${this.event.list.name}: an item of the list has no ${this.event.idField}` });
 		return [{ id: String(id), stamp, stampText: String(stampText), raw }];
 	}
+}
+
+/**
+ * A dated event's page must come newest first: a server that ignored the sort (Simplicité's `order__`, taken on
+ * inference) would make the trigger take old items for new and stop short of new ones. Refused, never guessed.
+ */
+function checkNewestFirst(event: TriggerEvent, items: readonly ReadItem[]): void {
+	const later = items.findIndex((item, index) => index > 0 && item.stamp > items[index - 1]!.stamp);
+	if (later < 0) return;
+	const [before, after] = [items[later - 1]!, items[later]!];
+	throw new BpmFailure({
+		kind: 'http',
+		message: `${event.list.name}: the server did not list the items newest first by ${event.stampField} (${after.stampText} came after ${before.stampText}), so the trigger cannot tell which are new`,
+	});
 }
 
 /** Between two pages: a closing node's poll ends there (the page in flight was cut off by the same signal). */

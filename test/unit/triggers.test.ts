@@ -402,6 +402,18 @@ describe('Triggers on the Simplicité simulator (records by their technical date
 		expect(query.get('_page')).to.equal('0');
 	});
 
+	it('a server that ignores the sort is refused with a clear error, never guessed at', async () => {
+		simulator.configure({ ignoreSearchOrder: true });
+		try {
+			simulator.setClockSkew(5000);
+			created(2); // later than the seed records, listed after them by row_id
+			const outcome = await pollEvents(connection, simpliciteCatalogue, triggerOf(simpliciteCatalogue, 'newRecord'), { values: { object: 'DemoClient' }, cursor: undefined });
+			expect(!outcome.ok && outcome.error.message).to.match(/^New Record: the server did not list the items newest first by created_dt \(\S+ \S+ came after 2026-01-05 09:00:00\)/);
+		} finally {
+			simulator.configure({ ignoreSearchOrder: false });
+		}
+	});
+
 	it('bad input names the field, before any call', async () => {
 		const outcome = await pollEvents(connection, simpliciteCatalogue, triggerOf(simpliciteCatalogue, 'newRecord'), { values: {}, cursor: undefined });
 		expect(!outcome.ok && outcome.error).to.include({ kind: 'input', field: 'object' });

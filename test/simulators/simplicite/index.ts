@@ -67,10 +67,12 @@ export interface SimpliciteSimulatorOptions {
   countAnswer?: 'object' | 'number';
   /** default true; false = `_metadata=true` is ignored (the call answers a search), as a server without it would */
   serveMetadata?: boolean;
+  /** default false; true = `order__<field>` is ignored (rows by row_id), as a server that does not take it in the query would [I] */
+  ignoreSearchOrder?: boolean;
 }
 
 /** What configure() may change while the simulator runs. */
-export type SimpliciteRuntimeOptions = Pick<SimpliciteSimulatorOptions, 'pageSize' | 'countAnswer' | 'serveMetadata'>;
+export type SimpliciteRuntimeOptions = Pick<SimpliciteSimulatorOptions, 'pageSize' | 'countAnswer' | 'serveMetadata' | 'ignoreSearchOrder'>;
 
 /** Writes and custom actions that really took effect (answered or not: see dropAfterProcessing). */
 export interface SimpliciteOperations {
@@ -214,6 +216,7 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
     pageSize: Math.max(1, Math.floor(options.pageSize ?? 50)),
     countAnswer: options.countAnswer ?? 'object',
     serveMetadata: options.serveMetadata ?? true,
+    ignoreSearchOrder: options.ignoreSearchOrder ?? false,
   };
   const forbiddenObjects = options.forbiddenObjects ?? { '*': ['DemoOrder'] };
   const designers = options.designers ?? ['designer'];
@@ -271,6 +274,7 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
     if (changes.pageSize !== undefined) runtime.pageSize = Math.max(1, Math.floor(changes.pageSize));
     if (changes.countAnswer !== undefined) runtime.countAnswer = changes.countAnswer;
     if (changes.serveMetadata !== undefined) runtime.serveMetadata = changes.serveMetadata;
+    if (changes.ignoreSearchOrder !== undefined) runtime.ignoreSearchOrder = changes.ignoreSearchOrder;
   };
   const expireSessions = (): void => tokens.clear();
 
@@ -616,6 +620,7 @@ export async function startSimpliciteSimulator(options: SimpliciteSimulatorOptio
 
   /** `order__<field>=<n>`: sorted by |n| (1 first), descending when n is negative (search syntax, "API Filters"). */
   function searchOrder(ctx: Ctx, object: string): Array<{ field: string; descending: boolean }> {
+    if (runtime.ignoreSearchOrder) return [];
     const names = new Set(store.outputFields(object));
     const order: Array<{ field: string; rank: number; descending: boolean }> = [];
     for (const [k, v] of ctx.query) {
