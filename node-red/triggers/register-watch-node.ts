@@ -19,7 +19,8 @@ const FIRST_POLL_MS = 100;
 /**
  * A vendor's watch node, in the inject style: it polls on its own timer (and on an input message when it has an input),
  * emits one message per new event (msg.payload the object, msg.eventId its id), keeps its cursor in the node's context
- * (the persistent store when there is one), written before the messages it covers are sent. Close stops the timer and
+ * in the persistent store when there is one (else in the process: cursor-store.ts), written before the messages it
+ * covers are sent. Close stops the timer and
  * aborts a poll in flight (its request's socket is closed): nothing of it is written or sent.
  */
 export function registerWatchNode(RED: NodeRedApi, type: string, catalogue: Catalogue, configType: string): void {
