@@ -212,9 +212,11 @@ describe('Watch node behaviour in real Node-RED 4.1 (IBM BAW): polls, status and
 		await until(() => find() !== undefined, what, 20_000);
 		return find()!;
 	};
-	const started = Date.now();
+	/** When the file's work began (its before hook), for the timings it prints. */
+	let started = 0;
 
 	before(async () => {
+		started = Date.now();
 		baw = await startBawSimulator({ users: { alice: MARKER_PASSWORD, bob: MARKER_PASSWORD } });
 		[proxy, collector, statuses] = await Promise.all([bawProxy(baw.url), eventCollector(), statusSink()]);
 		existing = baw.bulkCreateTasks(5);
