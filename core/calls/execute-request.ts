@@ -37,7 +37,7 @@ export async function executeRequest(connection: Connection, input: RequestInput
 	try {
 		policy = parseCallOptions(input.options);
 		const { bodySink, signal } = input;
-		request = buildRequest(input, connection.baseUrl, bodySink || signal ? { ...policy.settings, ...(bodySink ? { bodySink } : {}), ...(signal ? { signal } : {}) } : policy.settings);
+		request = buildRequest(input, connection.baseUrl, bodySink || signal ? { ...policy.settings, bodySink, signal } : policy.settings);
 	} catch (error) {
 		return fail(failureDetail(error, {}));
 	}
@@ -52,9 +52,8 @@ export async function executeRequest(connection: Connection, input: RequestInput
 			exchanges++;
 			const detail = failureDetail(error, where);
 			// A stopped call is over: retrying it would undo the stop.
-			const delay = input.signal?.aborted
-				? undefined
-				: RETRYABLE_FAILURES.has(detail.kind)
+			if (input.signal?.aborted) return fail(detail);
+			const delay = RETRYABLE_FAILURES.has(detail.kind)
 				? calculateRetryDelay(policy.retry, { attempt, method: request.method, failedBeforeResponse: true })
 				: // A login endpoint that is down (5xx, 429) is retried like the call would be.
 					detail.kind === 'login' && detail.status !== undefined

@@ -85,7 +85,7 @@ export async function pollEvents(connection: Connection, catalogue: Catalogue, e
 		const style = typeof operation.paging === 'function' ? operation.paging(values) : operation.paging;
 		if (!style) throw new BpmFailure({ kind: 'input', message: `${event.list.name}: its list has no paging` });
 		const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
-		const first = { ...requestInput(operation.request(values, { ...context, pageSize }), options), ...(input.signal ? { signal: input.signal } : {}) };
+		const first = { ...requestInput(operation.request(values, { ...context, pageSize }), options), signal: input.signal };
 		const fetchPage = async (page: PageRequest) => {
 			const outcome = await executeRequest(connection, pageRequestInput(first, page), {});
 			attempts += outcome.ok ? outcome.attempts : outcome.error.attempts;
