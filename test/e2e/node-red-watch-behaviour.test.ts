@@ -140,15 +140,16 @@ async function statusSink(): Promise<{ url: string; all: NodeStatus[]; close(): 
  * Its events go to the collector ({eventId, id: tkiid}); its statuses, through a status node, to the status sink. One
  * attempt per call: a failed poll is one list request, so the gaps between list requests are the gaps between polls.
  */
-function watchFlow(bawUrl: string, collectorUrl: string, statusUrl: string, claim: boolean, name = 'new task'): object[] {
+function watchFlow(bawUrl: string, collectorUrl: string, statusUrl: string, claim: boolean, name = 'new task', operation = 'newTask'): object[] {
 	const z = 'wb-tab';
 	return [
 		{ id: z, type: 'tab', label: 'BAW watch behaviour' },
 		{ id: 'wb-server', type: 'bpm-baw', name: 'BAW', url: bawUrl, requestedLifetime: 7200, refreshGroups: false, credentials: { username: 'alice', password: MARKER_PASSWORD } },
 		{ id: 'wb-poll', type: 'http in', z, url: '/poll', method: 'post', wires: [['wb-watch', 'wb-ack']] },
 		{ id: 'wb-ack', type: 'http response', z, statusCode: '204', wires: [] },
-		{ id: 'wb-watch', type: 'bpm-baw-watch', z, name, server: 'wb-server', resource: 'task', operation: 'newTask', interval: 5, inputs: 1, claim, maxAttempts: 1, wires: [['wb-event']] },
-		{ id: 'wb-event', type: 'change', z, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"eventId": eventId, "id": payload.tkiid}', tot: 'jsonata' }], wires: [['wb-post']] },
+		{ id: 'wb-watch', type: 'bpm-baw-watch', z, name, server: 'wb-server', resource: 'task', operation, interval: 5, inputs: 1, claim, maxAttempts: 1, wires: [['wb-event']] },
+		// /bpm user tasks name a task tkiid, the WLE task search (Task Assigned to Me) TASK.TKIID.
+		{ id: 'wb-event', type: 'change', z, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"eventId": eventId, "id": payload.tkiid ? payload.tkiid : payload."TASK.TKIID"}', tot: 'jsonata' }], wires: [['wb-post']] },
 		{ id: 'wb-post', type: 'http request', z, method: 'POST', ret: 'txt', paytoqs: 'ignore', url: `${collectorUrl}/events`, wires: [] },
 		{ id: 'wb-status', type: 'status', z, scope: ['wb-watch'], wires: [['wb-status-body']] },
 		{ id: 'wb-status-body', type: 'change', z, rules: [{ t: 'move', p: 'status', pt: 'msg', to: 'payload', tot: 'msg' }], wires: [['wb-status-post']] },
@@ -183,7 +184,7 @@ function counts(ids: string[]): Record<string, number> {
 }
 
 // The its run in order against one Node-RED: each starts from the cursor the one before left.
-describe('Watch node behaviour in real Node-RED 4.1 (IBM BAW): polls, status and back-off, close during a poll, claim mode', function () {
+describe('Watch node behaviour in real Node-RED 4.1 (IBM BAW): polls, status and back-off, close during a poll, claim mode, Task Assigned to Me', function () {
 	this.timeout(60_000);
 	let baw: BawSimulator;
 	let proxy: BawProxy;
@@ -192,7 +193,7 @@ describe('Watch node behaviour in real Node-RED 4.1 (IBM BAW): polls, status and
 	let nodeRed: NodeRedInstance;
 	/** Ready tasks there before the node started: never emitted. */
 	let existing: string[];
-	const flows = (claim: boolean, name?: string) => watchFlow(proxy.url, collector.url, statuses.url, claim, name);
+	const flows = (claim: boolean, name?: string, operation?: string) => watchFlow(proxy.url, collector.url, statuses.url, claim, name, operation);
 	/**
 	 * A deployment of the modified nodes only: the server's config node (its session and sockets) lives on. Sent without
 	 * the credentials (Node-RED keeps the ones it has): credentials in a deployment count as a change of their node.
@@ -351,5 +352,34 @@ describe('Watch node behaviour in real Node-RED 4.1 (IBM BAW): polls, status and
 		expect((await bob.claimedBy('alice')).sort()).to.deep.equal([created[0]!, created[2]!].sort());
 		const claims = proxy.seen.slice(from).filter((request) => request.method === 'POST' && request.path.endsWith('/claim'));
 		expect(claims.map((request) => `${request.path} ${request.status}`)).to.deep.equal(created.map((id, index) => `/bpm/user-tasks/${id}/claim ${index === 1 ? 409 : 200}`));
+	});
+
+	it('Task Assigned to Me (no claim date: the tasks claimed by me, compared with the last poll): each new claim once, none of another user, one made across a redeploy once', async () => {
+		let mark = statuses.all.length;
+		await nodeRed.deploy(flows(false, 'assigned to me', 'taskAssignedToMe'));
+		// Another event starts afresh: the tasks alice claimed before are taken in, not sent.
+		await statusSince(mark, /^\d\d:\d\d:\d\d: 0 new$/, 'the first Task Assigned to Me poll');
+		const collected = collector.ids().length;
+		const created = baw.bulkCreateTasks(5);
+		const [alice, bob] = await Promise.all([bawUser(baw, 'alice'), bawUser(baw, 'bob')]);
+		for (const id of created.slice(0, 3)) expect((await alice.claim(id)).status).to.equal(200);
+		expect((await bob.claim(created[3]!)).status).to.equal(200);
+		mark = statuses.all.length;
+		await poll();
+		await statusSince(mark, /: 3 new$/, 'the poll of 3 claims');
+		await until(() => collector.ids().length >= collected + 3, 'the 3 claimed tasks');
+		// A redeploy of the node keeps what it saw (in the process, under the default settings): a claim made meanwhile
+		// comes out, the three do not come again (a lost cursor would take the new claim in silently, as a first poll).
+		await deployModifiedNodes(flows(false, 'assigned to me (renamed)', 'taskAssignedToMe'));
+		expect((await alice.claim(created[4]!)).status).to.equal(200);
+		mark = statuses.all.length;
+		await poll();
+		await statusSince(mark, /: 1 new$/, 'the poll after the redeploy');
+		await until(() => collector.ids().length >= collected + 4, 'the claim made across the redeploy');
+		await sleep(300);
+
+		expect(counts(collector.ids().slice(collected))).to.deep.equal(counts([...created.slice(0, 3), created[4]!]));
+		const eventIds = collector.eventIds().slice(collected);
+		expect(eventIds.filter((eventId) => !/^baw:taskAssignedToMe:\d+:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/.test(eventId)), 'event ids of another form').to.deep.equal([]);
 	});
 });
