@@ -17,8 +17,6 @@ const KEY = 'bpmTriggerCursor';
 const inProcess = new Map<string, Kept>();
 
 export interface CursorStore {
-	/** Where the cursor lives: a context store's name, or `process` (memory that outlives redeploys, not restarts). */
-	store: string;
 	read(watch: string): Promise<EventCursor | undefined>;
 	write(watch: string, cursor: EventCursor): Promise<void>;
 	/** The node was deleted (or disabled): its cursor goes with it. */
@@ -33,7 +31,6 @@ export function cursorStore(node: Pick<RuntimeNode, 'id' | 'context'>, contextSt
 	const persistent = Object.entries(contextStorage ?? {}).find(([, entry]) => typeof entry === 'object' && entry !== null && (entry as { module?: unknown }).module !== 'memory')?.[0];
 	if (!persistent) {
 		return {
-			store: 'process',
 			read: async (watch) => {
 				const kept = inProcess.get(node.id);
 				return kept?.watch === watch ? kept.cursor : undefined;
@@ -44,7 +41,6 @@ export function cursorStore(node: Pick<RuntimeNode, 'id' | 'context'>, contextSt
 	}
 	const context = node.context();
 	return {
-		store: persistent,
 		read: (watch) =>
 			new Promise<EventCursor | undefined>((resolve, reject) =>
 				context.get(KEY, persistent, (error, value) => {
